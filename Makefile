@@ -1,0 +1,39 @@
+# kg: two commands set everything up.
+#   make run   - create .venv, install, build seeds/ into out/graph.ttl, print the summary
+#   make test  - install and run the whole suite, starting Neo4j (and Chromium) itself
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install neo4j-up neo4j-down browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p out
+	$(BIN)/kg build seeds/ --date 2024-03-26 -o out/graph.ttl
+
+test: install browser
+	bash scripts/with-neo4j.sh $(BIN)/python -m pytest -q -ra
+
+neo4j-up:
+	bash scripts/neo4j.sh start
+
+neo4j-down:
+	bash scripts/neo4j.sh stop
+
+browser:
+	bash scripts/ensure-chromium.sh
+
+clean:
+	rm -rf out .neo4j

@@ -1,0 +1,9 @@
+"""kg: offline knowledge graphs from news articles.
+
+Articles flow through a linear pipeline of small typed stages::
+
+    Article -> spaCy Doc (kg.extract only) -> Extraction records -> resolved entities
+            -> RDF graph under ontology/news.ttl -> stores, queries, exports, pictures
+"""
+
+__version__ = "0.1.0"
