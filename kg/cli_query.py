@@ -1,0 +1,105 @@
+"""``kg query`` and ``kg load``: SPARQL and Cypher on a graph file, loading into Neo4j.
+
+Registered on the ``kg`` group in :mod:`kg.cli`. Query syntax errors exit 2, connection errors
+and failed queries exit 1, each with a one-line message and no traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from kg.query import FORMATS
+
+
+class QuerySyntaxFailure(click.ClickException):
+    """A query that does not parse: a usage mistake, exit status 2."""
+
+    exit_code = 2
+
+
+def _neo4j_options(f):
+    f = click.option("--database", default=None, envvar="NEO4J_DATABASE",
+                     help="Neo4j database (default: the server's default).")(f)
+    f = click.option("--password", envvar="NEO4J_PASSWORD", default="", show_envvar=True,
+                     help="Neo4j password.")(f)
+    f = click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True,
+                     show_envvar=True, help="Neo4j user.")(f)
+    return f
+
+
+def _open_store(uri, user, password, database):
+    from kg.neo4j_store import Neo4jConnectionError, Neo4jStore
+
+    try:
+        return Neo4jStore(uri, user, password, database)
+    except Neo4jConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command()
+@click.argument("graph", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--sparql", metavar="QUERY|FILE", help="A SPARQL query or a .rq file (embedded pyoxigraph).")
+@click.option("--cypher", metavar="QUERY|FILE", help="A Cypher query or a .cypher file.")
+@click.option("--neo4j", "neo4j_uri", metavar="bolt://HOST:PORT",
+              help="Run the Cypher query on this Neo4j instead of on GRAPH.")
+@_neo4j_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
+    """Run a SPARQL or Cypher query on GRAPH (embedded), or a Cypher query on Neo4j.
+
+    \b
+    kg query out/graph.ttl --sparql queries/visits.rq
+    kg query out/graph.ttl --cypher 'MATCH (p:Person) RETURN p.label AS name' --format json
+    kg query --neo4j bolt://127.0.0.1:7687 --cypher queries/visits.cypher
+    """
+    from kg.query import (QueryError, QuerySyntaxError, format_result, read_query,
+                          run_cypher_file, run_sparql_file)
+
+    if (sparql is None) == (cypher is None):
+        raise click.UsageError("give exactly one of --sparql and --cypher")
+    if neo4j_uri and sparql is not None:
+        raise click.UsageError("Neo4j runs Cypher only; use --cypher with --neo4j")
+    if not neo4j_uri and graph is None:
+        raise click.UsageError("give a GRAPH file, or --neo4j URI")
+    text = read_query(sparql if sparql is not None else cypher)
+    try:
+        if neo4j_uri:
+            from kg.neo4j_store import Neo4jConnectionError
+
+            with _open_store(neo4j_uri, user, password, database) as store:
+                try:
+                    result = store.query(text)
+                except Neo4jConnectionError as exc:
+                    raise click.ClickException(str(exc)) from None
+        elif sparql is not None:
+            result = run_sparql_file(graph, text)
+        else:
+            result = run_cypher_file(graph, text)
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxFailure(str(exc)) from None
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(format_result(result, fmt))
+
+
+@click.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.option("--neo4j", "neo4j_uri", required=True, envvar="NEO4J_URI", show_envvar=True,
+              metavar="bolt://HOST:PORT", help="The Neo4j to load into.")
+@_neo4j_options
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Rows per UNWIND batch.")
+def load(graph, neo4j_uri, user, password, database, batch_size):
+    """Load GRAPH into Neo4j (idempotent and incremental: nodes merge on their IRI)."""
+    from kg.neo4j_store import Neo4jConnectionError
+    from kg.query import QueryError, read_rdf
+
+    rdf = read_rdf(graph)
+    with _open_store(neo4j_uri, user, password, database) as store:
+        try:
+            report = store.load(rdf, batch_size=batch_size)
+            nodes, relationships = store.counts()
+        except (Neo4jConnectionError, QueryError) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(report.summary())
+    click.echo(f"database now holds {nodes} nodes and {relationships} relationships")

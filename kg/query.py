@@ -1,0 +1,294 @@
+"""Run SPARQL and Cypher on a kg graph, embedded, and format the results.
+
+- SPARQL runs on pyoxigraph (an embedded RDF store, far faster than rdflib's SPARQL), with the
+  prefixes ``news rdf rdfs xsd schema prov skos`` predeclared.
+- Cypher runs on the property-graph projection (:mod:`kg.property_graph`) through grand-cypher.
+  grand-cypher reads a subset of Cypher; see docs/queries.md. Two small bridges keep a query
+  portable to Neo4j: dates are ISO strings in the embedded view, and ``date("2024-03-26")``
+  literals become ``"2024-03-26"`` before parsing.
+- Neo4j queries are run by :mod:`kg.neo4j_store` and come back as the same :class:`QueryResult`.
+
+Values in a result are plain JSON values: str, int, float, bool, None, lists and dicts, with
+dates as ISO strings, so results from the three engines compare equal.
+
+Example::
+
+    >>> result = run_sparql_file("out/graph.ttl", "SELECT ?s WHERE { ?s a news:Person }")
+    >>> print(format_result(result, "json"))
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.property_graph import LABELS, to_property_graph
+
+SPARQL_PREFIXES = {
+    "news": "https://w3id.org/kg-news/ontology#",
+    "res": "https://w3id.org/kg-news/resource/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+FORMATS = ("table", "json", "csv")
+
+_XSD = SPARQL_PREFIXES["xsd"]
+_INTEGER_TYPES = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                      "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                      "unsignedInt", "unsignedLong", "unsignedShort")}
+_FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
+
+
+class QuerySyntaxError(ValueError):
+    """A query that does not parse; the message names the line and column."""
+
+
+class QueryError(RuntimeError):
+    """A query that parsed but could not run (an unsupported feature, a type clash)."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Columns and rows of plain values, whichever engine produced them."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as objects mapping each column to its value."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def read_query(text_or_path: str) -> str:
+    """The query itself, or the contents of the file it names."""
+    candidate = Path(text_or_path)
+    if "\n" not in text_or_path and len(text_or_path) < 4096 and candidate.is_file():
+        return candidate.read_text(encoding="utf-8")
+    return text_or_path
+
+
+def plain_value(value: Any) -> Any:
+    """A value as plain JSON data: dates as ISO strings, nodes as property maps."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "iso_format"):  # neo4j.time.Date / DateTime
+        return value.iso_format()
+    if isinstance(value, dict):
+        return {str(k): plain_value(v) for k, v in value.items() if k != LABELS}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [plain_value(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if hasattr(value, "items") and hasattr(value, "keys"):  # neo4j Node / Relationship
+        return {str(k): plain_value(v) for k, v in value.items()}
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# SPARQL on pyoxigraph
+
+def _oxigraph_value(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _INTEGER_TYPES:
+                return int(term.value)
+            if datatype in _FLOAT_TYPES:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if datatype == _XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return str(term)
+
+
+def store_from_graph(graph: Graph) -> ox.Store:
+    """An in-memory pyoxigraph store holding the triples of an rdflib graph."""
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def store_from_file(path: str | Path) -> ox.Store:
+    """An in-memory pyoxigraph store loaded straight from an RDF file (fast: no rdflib)."""
+    path = Path(path)
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
+    if fmt is None:
+        raise QueryError(f"cannot tell the RDF format of {path} from its extension")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        raise QueryError(f"cannot read {path}: {exc}") from None
+    return store
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
+
+
+def run_sparql(store: ox.Store, query: str) -> QueryResult:
+    """Run a SPARQL query; SELECT gives its variables, ASK one ``ask`` column, CONSTRUCT and
+    DESCRIBE give ``subject predicate object`` rows."""
+    try:
+        result = store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        message = str(exc)
+        match = _POSITION.match(message)
+        if match:
+            detail = match.group(3).splitlines()[0][:200]
+            message = f"line {match.group(1)}, column {match.group(2)}: {detail}"
+        raise QuerySyntaxError(f"SPARQL syntax error at {message}") from None
+    except OSError as exc:
+        raise QueryError(f"SPARQL query failed: {exc}") from None
+    if isinstance(result, bool):
+        return QueryResult(["ask"], [(result,)])
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [tuple(_oxigraph_value(solution[c]) for c in columns) for solution in result]
+        return QueryResult(columns, rows)
+    rows = [(_oxigraph_value(t.subject), _oxigraph_value(t.predicate), _oxigraph_value(t.object))
+            for t in result]
+    return QueryResult(["subject", "predicate", "object"], rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cypher on the networkx projection
+
+_DATE_CALL = re.compile(
+    r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""  # string literals are left alone
+    r"""|\bdate\(\s*["'](\d{4}-\d{2}-\d{2})["']\s*\)""",
+    re.I,
+)
+
+
+def _bridge_dates(query: str) -> str:
+    return _DATE_CALL.sub(lambda m: m.group(1) or f'"{m.group(2)}"', query)
+
+
+def embedded_view(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The projection as grand-cypher sees it: dates as ISO strings (they compare in order)."""
+    def iso(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+    view = nx.MultiDiGraph()
+    for node, data in pg.nodes(data=True):
+        view.add_node(node, **{k: iso(v) for k, v in data.items()})
+    for u, v, key, data in pg.edges(keys=True, data=True):
+        view.add_edge(u, v, key=key, **{k: iso(x) for k, x in data.items()})
+    return view
+
+
+def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> QueryResult:
+    """Run Cypher on a property-graph projection with grand-cypher.
+
+    ``prepared`` says ``pg`` is already an :func:`embedded_view` (saves a copy per query).
+    """
+    from grandcypher import GrandCypher
+    from lark.exceptions import UnexpectedInput, VisitError
+
+    view = pg if prepared else embedded_view(pg)
+    try:
+        raw = GrandCypher(view).run(_bridge_dates(query))
+    except UnexpectedInput as exc:
+        context = exc.get_context(query).rstrip() if hasattr(exc, "get_context") else ""
+        raise QuerySyntaxError(f"Cypher syntax error at line {exc.line}, column {exc.column}"
+                               + (f":\n{context}" if context else "")) from None
+    except VisitError as exc:
+        raise QuerySyntaxError(f"Cypher not supported by the embedded engine: "
+                               f"{exc.orig_exc}") from None
+    except (TypeError, KeyError, ValueError) as exc:
+        raise QueryError(f"Cypher query failed on the embedded graph: "
+                         f"{type(exc).__name__}: {exc}") from None
+    columns = [str(c) for c in raw]
+    values = [raw[c] for c in raw]
+    rows = [tuple(plain_value(v[i]) for v in values) for i in range(len(values[0]))] if values else []
+    return QueryResult(columns, rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files in, results out
+
+def read_rdf(path: str | Path) -> Graph:
+    """Parse an RDF file into an rdflib graph, its format guessed from the extension."""
+    from rdflib.util import guess_format
+
+    from kg.namespaces import bind_prefixes
+
+    path = Path(path)
+    fmt = guess_format(str(path)) or "turtle"
+    graph = Graph() if fmt not in ("trig", "nquads") else None
+    if graph is None:
+        from rdflib import Dataset
+
+        dataset = Dataset()
+        dataset.parse(path, format=fmt)
+        graph = Graph()
+        for s, p, o, _ in dataset.quads():
+            graph.add((s, p, o))
+    else:
+        graph.parse(path, format=fmt)
+    bind_prefixes(graph)
+    return graph
+
+
+def run_sparql_file(graph_path: str | Path, query: str) -> QueryResult:
+    """Run SPARQL on the graph in an RDF file."""
+    return run_sparql(store_from_file(graph_path), query)
+
+
+def run_cypher_file(graph_path: str | Path, query: str) -> QueryResult:
+    """Run Cypher on the property-graph projection of the graph in an RDF file."""
+    return run_cypher(to_property_graph(read_rdf(graph_path)), query)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """Render a result as an aligned text ``table``, ``json`` (a list of objects) or ``csv``."""
+    if fmt == "json":
+        return json.dumps(result.records(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([[_cell(v) for v in row] for row in result.rows])
+        return out.getvalue().rstrip("\n")
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(result.columns, widths)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines)
