@@ -1,0 +1,37 @@
+"""``kg viz``: the actor pictures from the command line (registered in :mod:`kg.cli`)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("viz")
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="actors.html for the interactive page; .png, .svg or .pdf for a picture.")
+@click.option("--focus", default=None, metavar="NAME",
+              help="Centre on the actor with this name or alias.")
+@click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
+              help="With --focus: how many actor-to-actor steps to keep.")
+@click.option("--events", type=click.Choice(["fold", "show"]), default="fold", show_default=True,
+              help="Fold events into actor-to-actor edges, or show them as nodes.")
+@click.option("--title", default=None, help="Title of the page or picture.")
+def viz(graph, output, focus, hops, events, title):
+    """Draw who relates to whom in GRAPH: an offline HTML page or a static picture.
+
+    \b
+    kg viz out/graph.ttl -o actors.html
+    kg viz out/graph.ttl -o actors.png --focus "Ismail Haniyeh" --hops 1
+    """
+    from kg.serialize import UnknownFormat, read_graph
+    from kg.viz import FocusNotFound, UnknownPictureFormat, output_format, write_viz
+
+    try:
+        output_format(output)   # a wrong extension fails before the graph is read
+        report = write_viz(read_graph(graph), output, events=events, focus=focus, hops=hops,
+                           title=title)
+    except (UnknownPictureFormat, UnknownFormat) as exc:
+        raise click.UsageError(str(exc)) from None
+    except FocusNotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="'--focus'") from None
+    click.echo(report.summary())
