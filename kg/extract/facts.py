@@ -1,0 +1,719 @@
+"""Relations, events, statements and casualty figures from a parsed article.
+
+Everything here reads the dependency parse of one article whose entity mentions are already
+resolved (:class:`EntityIndex`), and returns plain records (:mod:`kg.records`). The rules:
+
+* titles and appositions give ``leaderOf``/``worksFor``/``spokespersonFor``/``memberOf``
+  ("Hamas chief Ismail Haniyeh", "Iranian Foreign Minister Hossein Amir-Abdollahian");
+* verbs give direct relations ("visit", "arrive in", "meet", "hold talks with", "reject", ...);
+* trigger words give reified events with roles, a date and a CAMEO code;
+* "X said ..." gives a Statement with speaker and quote, and what sits inside reported speech is
+  attributed to the speaker rather than asserted; negated and hedged readings are marked so;
+* "At least N X have been killed and M others injured" gives a CasualtyReport with integers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.dates import parse_offset, resolve_date, shift
+from kg.extract.lexicon import (HEDGE_WORDS, IRREALIS_HEADS, LEADER_TITLES, MEDIA_WORDS,
+                                MEMBER_TITLES, NEGATING_HEADS, RELATION_VERBS, SPEECH_VERBS,
+                                SPOKES_TITLES, WORK_TITLES, triggers)
+from kg.records import Argument, Event, Evidence, Relation, Span
+
+ACTOR_TYPES = {"Person", "Organization", "Country", "Group"}
+ORG_TYPES = {"Organization", "Country"}
+PLACE_TYPES = {"Country", "City", "Region", "Place"}
+LIGHT_VERBS = {"hold", "have", "conduct", "launch", "wage", "carry", "pass", "adopt", "approve",
+               "stage", "make", "pay", "begin", "start", "continue", "attend", "host", "give",
+               "deliver", "issue", "mount", "unleash", "intensify", "escalate"}
+RESOLUTION_VERBS = {"pass", "adopt", "approve", "vote", "veto", "draft", "table", "unanimously",
+                    "endorse"}
+EVENT_ROLES_BY_PREP = {
+    "Visit": {"to": "destination", "in": "destination", "at": "destination", "from": "origin"},
+    "Meeting": {"with": "participant", "in": "place", "at": "place"},
+    "Attack": {"on": "target", "against": "target", "in": "place", "at": "place", "near": "place",
+               "with": "instrument", "by": "actor"},
+    "Death": {"in": "place", "at": "place", "near": "place", "by": "actor", "with": "instrument"},
+    "Injury": {"in": "place", "at": "place", "near": "place", "by": "actor", "with": "instrument"},
+    "Arrest": {"in": "place", "at": "place", "by": "actor"},
+    "Protest": {"in": "place", "at": "place", "against": "target", "outside": "place"},
+    "Damage": {"in": "place", "at": "place", "by": "actor", "with": "instrument"},
+    "Resolution": {"on": "target", "by": "actor"},
+    "Ceasefire": {"in": "place", "between": "participant", "with": "participant"},
+}
+CONFIDENCE = {"title": 0.9, "apposition": 0.85, "verb": 0.8, "event": 0.75, "statement": 0.85,
+              "casualty": 0.9, "coref-event": 0.7}
+
+
+@dataclass
+class EntityIndex:
+    """Resolved entities of one article, as seen from the tokens of its Doc."""
+
+    key_at: dict[int, str]  # token index -> entity key
+    type_of: dict[str, str]  # entity key -> ontology class
+    span_at: dict[int, Span]  # token index -> the mention span covering it
+    extra_mentions: list[tuple[str, Span]] = field(default_factory=list)  # pronouns, nominals
+
+    def entities_of(self, token: Token, depth: int = 0) -> list[tuple[str, Span]]:
+        """Entities a token stands for: its own mention, else entity modifiers of a noun
+        ("Iranian officials" -> Iran), plus those of its conjuncts."""
+        out: list[tuple[str, Span]] = []
+        if token.i in self.key_at:
+            out.append((self.key_at[token.i], self.span_at[token.i]))
+        elif token.pos_ in ("NOUN", "PROPN"):
+            for child in token.children:
+                if child.dep_ in ("compound", "amod", "nmod") and child.i in self.key_at:
+                    out.append((self.key_at[child.i], self.span_at[child.i]))
+                    break
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "including":  # "officials, including X"
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            out.extend(self.entities_of(pobj, depth + 1))
+        if depth < 3:
+            for conj in token.children:
+                if conj.dep_ == "conj":
+                    out.extend(self.entities_of(conj, depth + 1))
+        seen, unique = set(), []
+        for key, span in out:
+            if key not in seen:
+                seen.add(key)
+                unique.append((key, span))
+        return unique
+
+
+def _span(doc: Doc, start_tok: int, end_tok: int) -> Span:
+    s = doc[start_tok:end_tok]
+    return Span(s.start_char, s.end_char, s.text)
+
+
+def _sentence(token: Token) -> Span:
+    sent = token.sent
+    text = sent.text.strip()
+    offset = sent.text.find(text) if text else 0
+    return Span(sent.start_char + offset, sent.start_char + offset + len(text), text)
+
+
+def _evidence(doc: Doc, tokens: list[Token], spans: list[Span], rule: str, kind: str) -> Evidence:
+    sentence = _sentence(tokens[0])
+    spans = [s for s in spans if sentence.start <= s.start and s.end <= sentence.end]
+    starts = [t.idx for t in tokens] + [s.start for s in spans]
+    ends = [t.idx + len(t.text) for t in tokens] + [s.end for s in spans]
+    start, end = min(starts), max(ends)
+    return Evidence(sentence, Span(start, end, doc.text[start:end]),
+                    CONFIDENCE[kind], rule)
+
+
+# ---------------------------------------------------------------- titles and appositions
+
+def _title_predicate(words: list[str]) -> str | None:
+    lowered = [w.lower() for w in words]
+    if "prime" in lowered or "supreme" in lowered and "leader" in lowered:
+        return "leaderOf"
+    for w in reversed(lowered):
+        if w in SPOKES_TITLES:
+            return "spokespersonFor"
+        if w in LEADER_TITLES:
+            return "leaderOf"
+        if w in MEMBER_TITLES:
+            return "memberOf"
+        if w in WORK_TITLES:
+            return "worksFor"
+    return None
+
+
+def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, str]]) -> list[Relation]:
+    """Relations read from titles next to person names. ``persons`` holds token ranges and keys
+    of person name mentions."""
+    out: list[Relation] = []
+    for start, end, key in persons:
+        person_span = index.span_at[start]
+        # "Hamas chief Ismail Haniyeh": the words before the name inside its noun phrase
+        left: list[Token] = []
+        i = start - 1
+        while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod", "punct", "poss", "case") \
+                and doc[i].head.i in range(i + 1, end) and doc[i].text not in (",", "(", "“", '"'):
+            left.insert(0, doc[i])
+            i -= 1
+        titles = [t for t in left if t.i not in index.key_at]
+        predicate = _title_predicate([t.text for t in titles])
+        if predicate:
+            for t in left:
+                org = index.key_at.get(t.i)
+                if org and index.type_of.get(org) in ORG_TYPES and org != key:
+                    out.append(Relation(key, predicate, org, person_span, index.span_at[t.i],
+                                        _evidence(doc, [doc[start]] + left, [person_span],
+                                                  f"title:{'-'.join(x.lower_ for x in titles)}",
+                                                  "title")))
+                    break
+        # "Ismail Haniyeh, the leader of Hamas," and "the leader of Hamas, Ismail Haniyeh"
+        root = doc[start:end].root
+        nouns = [c for c in root.children if c.dep_ == "appos" and c.i not in index.key_at]
+        if root.dep_ == "appos" and root.head.i not in index.key_at:
+            nouns.append(root.head)
+        for noun in nouns:
+            predicate = _title_predicate([noun.text] + [c.text for c in noun.children
+                                                        if c.dep_ in ("compound", "amod")])
+            if not predicate:
+                continue
+            for org, org_span in _organisations_of(noun, index):
+                if org != key:
+                    out.append(Relation(key, predicate, org, person_span, org_span,
+                                        _evidence(doc, [doc[start], noun], [person_span, org_span],
+                                                  f"apposition:{noun.lower_}", "apposition")))
+    return out
+
+
+def _organisations_of(noun: Token, index: EntityIndex) -> list[tuple[str, Span]]:
+    found = []
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i in index.key_at:
+            found.append((index.key_at[child.i], index.span_at[child.i]))
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "at"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    found.extend(index.entities_of(pobj))
+    return [(k, s) for k, s in found if index.type_of.get(k) in ORG_TYPES]
+
+
+def nominal_mentions(doc: Doc, index: EntityIndex, relations: list[Relation]) -> None:
+    """"The Hamas leader" is the one person the article names as leader of Hamas."""
+    holders: dict[tuple[str, str], set[str]] = {}
+    for r in relations:
+        holders.setdefault((r.predicate, r.object), set()).add(r.subject)
+    for token in doc:
+        if token.i in index.key_at or token.pos_ != "NOUN":
+            continue
+        predicate = _title_predicate([token.text])
+        if predicate is None or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+            continue
+        for child in token.children:
+            org = index.key_at.get(child.i)
+            if child.dep_ in ("compound", "amod", "poss") and org:
+                people = holders.get((predicate, org), set())
+                if len(people) == 1:
+                    person = next(iter(people))
+                    det = min(c.i for c in token.children if c.dep_ == "det")
+                    span = _span(doc, det, token.i + 1)
+                    index.key_at[token.i] = person
+                    index.span_at[token.i] = span
+                    index.extra_mentions.append((person, span))
+                break
+
+
+def pronoun_mentions(doc: Doc, index: EntityIndex, pronouns: list[int]) -> None:
+    """"He", "his": the nearest person named before it within three sentences."""
+    sent_starts = [s.start for s in doc.sents]
+    for i in pronouns:
+        token = doc[i]
+        sent_idx = max(j for j, s in enumerate(sent_starts) if s <= i)
+        floor = sent_starts[max(0, sent_idx - 3)]
+        for j in range(i - 1, floor - 1, -1):
+            key = index.key_at.get(j)
+            if key and index.type_of.get(key) == "Person" and not doc[j].lower_ in ("he", "his", "him", "she", "her"):
+                span = Span(token.idx, token.idx + len(token.text), token.text)
+                index.key_at[i] = key
+                index.span_at[i] = span
+                index.extra_mentions.append((key, span))
+                break
+
+
+# ---------------------------------------------------------------- factuality
+
+@dataclass(frozen=True)
+class Factuality:
+    value: str = "Asserted"
+    speaker: str | None = None
+    speech_verb: int | None = None
+
+
+def factuality(token: Token, index: EntityIndex) -> Factuality:
+    """Whether the text asserts what ``token`` triggers, reports it, hedges it or denies it."""
+    if _negated(token):
+        return Factuality("Negated")
+    hedged = any(c.dep_ == "aux" and c.lemma_ in ("may", "might", "could", "would", "will", "should")
+                 for c in token.children) or any(c.lower_ in HEDGE_WORDS for c in token.children)
+    node, steps = token, 0
+    while node.head is not node and steps < 8:
+        head = node.head
+        if node.dep_ in ("ccomp", "xcomp", "dobj", "pcomp", "pobj", "acl", "advcl", "conj",
+                         "nsubj", "nsubjpass", "attr", "prep", "compound", "amod", "relcl"):
+            lemma = head.lemma_.lower()
+            if lemma in NEGATING_HEADS and node.dep_ in ("xcomp", "pcomp", "ccomp", "dobj") \
+                    and lemma != "reject":
+                return Factuality("Negated")
+            if _negated(head) and node.dep_ in ("xcomp", "ccomp"):
+                return Factuality("Negated")
+            if lemma in IRREALIS_HEADS and node.dep_ in ("xcomp", "ccomp", "dobj", "pcomp", "pobj"):
+                hedged = True
+            if lemma in SPEECH_VERBS and node.dep_ in ("ccomp", "xcomp", "conj") and head.pos_ == "VERB":
+                speakers = _subjects(head, index)
+                if speakers and not all(_is_media(k) for k, _ in speakers):
+                    return Factuality("Hedged" if hedged else "Reported", speakers[0][0], head.i)
+        if node.dep_ in ("ROOT",):
+            break
+        node, steps = head, steps + 1
+    return Factuality("Hedged") if hedged else Factuality()
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("neg", "det", "advmod")
+               for c in token.children)
+
+
+def _is_media(key: str) -> bool:
+    return any(w in MEDIA_WORDS for w in key.split("/")[-1].split("-"))
+
+
+def _subjects(verb: Token, index: EntityIndex) -> list[tuple[str, Span]]:
+    """Entities acting as the subject of ``verb``: nsubj, the agent of a passive, or the subject
+    inherited by a conjoined or open-complement verb."""
+    found: list[tuple[str, Span]] = []
+    for child in verb.children:
+        if child.dep_ in ("nsubj",):
+            found.extend(index.entities_of(child))
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    found.extend(index.entities_of(pobj))
+    if not found and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            return _subjects(verb.head, index)
+    return found
+
+
+def _objects(verb: Token, index: EntityIndex) -> list[tuple[str, Span]]:
+    found: list[tuple[str, Span]] = []
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass", "dative"):
+            found.extend(index.entities_of(child))
+    return found
+
+
+def _prep_objects(head: Token, index: EntityIndex) -> list[tuple[str, str, Span]]:
+    """(preposition, entity key, span) for prepositional objects of ``head``."""
+    out = []
+    for child in head.children:
+        if child.dep_ == "prep":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out.extend((child.lower_, k, s) for k, s in index.entities_of(pobj))
+    return out
+
+
+# ---------------------------------------------------------------- events
+
+@dataclass
+class EventDraft:
+    type: str
+    trigger: Token
+    cameo: str | None
+    args: list[tuple[str, str, Span]]  # role, key, span
+    governor: Token  # the verb whose subject acts (the trigger, or the light verb of a noun)
+    fact: Factuality
+    date: str | None = None
+    date_text: str | None = None
+
+
+def _governor(trigger: Token) -> Token:
+    """The verb a noun trigger hangs from ("held talks", "arrived ... for talks", "At a press
+    conference ..., X said"); the trigger itself for verbs."""
+    if trigger.pos_ == "VERB":
+        return trigger
+    node = trigger
+    for _ in range(3):
+        head = node.head
+        if head is node:
+            break
+        if node.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LIGHT_VERBS:
+            return head
+        if node.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+            return head.head
+        if node.dep_ in ("conj", "appos"):
+            node = head
+            continue
+        break
+    return trigger
+
+
+def find_events(doc: Doc, index: EntityIndex) -> list[EventDraft]:
+    lexicon = triggers()
+    drafts: list[EventDraft] = []
+    for token in doc:
+        if token.is_space or token.i in index.key_at:
+            continue
+        lemma = token.lemma_.lower()
+        readings = lexicon.get(lemma) or lexicon.get(token.lower_)
+        if not readings:
+            continue
+        pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
+        reading = next((r for r in readings if r.pos in ("*", pos)), None)
+        if reading is None or pos is None:
+            continue
+        if pos == "NOUN" and token.dep_ == "compound":
+            continue  # "the cease-fire call": a modifier, not a happening
+        draft = _event_arguments(doc, token, reading.event, reading.cameo, index)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
+                     index: EntityIndex) -> EventDraft | None:
+    governor = _governor(trigger)
+    args: list[tuple[str, str, Span]] = []
+    roles_by_prep = EVENT_ROLES_BY_PREP.get(event, {})
+    if event == "Resolution":
+        if governor is trigger or governor.lemma_.lower() not in RESOLUTION_VERBS:
+            return None
+    subject_role = "participant" if event == "Meeting" else "target" if event == "Death" and \
+        trigger.lemma_ == "die" else "actor"
+    if trigger.pos_ == "VERB":
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+        args += [(subject_role, k, s) for k, s in _subjects(trigger, index)]
+        obj_role = {"Visit": "destination", "Meeting": "participant"}.get(event, "target")
+        args += [(obj_role, k, s) for k, s in _objects(trigger, index)]
+        if passive:
+            args = [(r if r != "actor" else "actor", k, s) for r, k, s in args]
+    else:
+        for child in trigger.children:
+            if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i in index.key_at:
+                key = index.key_at[child.i]
+                role = "place" if index.type_of.get(key) in PLACE_TYPES - {"Country"} else subject_role
+                args.append((role, key, index.span_at[child.i]))
+        if governor is not trigger:
+            args += [(subject_role, k, s) for k, s in _subjects(governor, index)]
+    for prep, key, span in _prep_objects(trigger, index):
+        role = roles_by_prep.get(prep)
+        if role:
+            args.append((role, key, span))
+    if governor is not trigger and event in ("Visit",):
+        for prep, key, span in _prep_objects(governor, index):
+            role = roles_by_prep.get(prep)
+            if role:
+                args.append((role, key, span))
+    args = _clean_args(args, index)
+    if not args:
+        return None
+    return EventDraft(event, trigger, cameo, args, governor, factuality(trigger, index))
+
+
+def _clean_args(args: list[tuple[str, str, Span]], index: EntityIndex) -> list[tuple[str, str, Span]]:
+    seen, out = set(), []
+    for role, key, span in args:
+        type_ = index.type_of.get(key)
+        if role in ("actor", "participant") and type_ not in ACTOR_TYPES:
+            continue
+        if role in ("place", "destination", "origin") and type_ not in PLACE_TYPES:
+            continue
+        if (role, key) in seen:
+            continue
+        seen.add((role, key))
+        out.append((role, key, span))
+    return out
+
+
+def _date_tokens(node: Token) -> list[Token]:
+    """DATE entity tokens attached to ``node``: its prepositional or adverbial modifiers."""
+    found = []
+    for child in node.children:
+        if child.ent_type_ == "DATE" and child.dep_ in ("npadvmod", "pobj", "tmod", "nmod", "advmod"):
+            found.append(child)
+        if child.dep_ == "prep" and child.lower_ in ("on", "in", "since", "during", "at"):
+            found.extend(p for p in child.children if p.dep_ == "pobj" and p.ent_type_ == "DATE")
+    if node.dep_ in ("relcl", "advcl", "acl") and node.head.ent_type_ == "DATE":
+        found.append(node.head)
+    if node.dep_ == "nsubj" and node.head.lemma_ == "be" and not found:
+        found.extend(c for c in node.head.children if c.ent_type_ == "DATE" and c.dep_ in ("attr", "npadvmod"))
+    if node.dep_ in ("relcl", "advcl") and not found:
+        # "...visit was last November when he held talks": the clause hangs off a copula
+        head = node.head
+        found.extend(c for c in head.children if c.ent_type_ == "DATE" and c.dep_ in ("attr", "npadvmod"))
+    return found
+
+
+def _date_phrase(token: Token) -> tuple[str, str]:
+    """The DATE entity around ``token`` and the preposition before it."""
+    doc = token.doc
+    ent = next((e for e in doc.ents if e.start <= token.i < e.end), doc[token.i:token.i + 1])
+    prep = token.head.lower_ if token.dep_ == "pobj" else ""
+    return ent.text, prep
+
+
+def date_events(drafts: list[EventDraft], anchor: date | None) -> None:
+    """Give each event the date its clause names, resolved against the article date."""
+    for draft in drafts:
+        for node in (draft.trigger, draft.governor):
+            tokens = _date_tokens(node)
+            if tokens:
+                text, prep = _date_phrase(tokens[0])
+                value = resolve_date(text, anchor)
+                if prep in ("since", "until", "before", "after") or value is None:
+                    draft.date_text = f"{prep} {text}".strip()
+                else:
+                    draft.date = value
+                break
+
+
+def relative_event_dates(doc: Doc, drafts: list[EventDraft], index: EntityIndex) -> None:
+    """"His visit came one day after the Council passed a resolution": the resolution is dated
+    one day before the visit it is measured from."""
+    for draft in drafts:
+        if draft.date:
+            continue
+        clause = draft.governor
+        mark = next((c for c in clause.children if c.dep_ == "mark"
+                     and c.lower_ in ("after", "before")), None)
+        if mark is None or clause.dep_ != "advcl":
+            continue
+        main = clause.head
+        amount = next((c for c in list(mark.children) + list(main.children)
+                       if c.dep_ == "npadvmod"), None)
+        subject = next((c for c in main.children if c.dep_ == "nsubj"), None)
+        if amount is None or subject is None:
+            continue
+        offset = parse_offset(" ".join(t.text for t in amount.subtree) + " " + mark.lower_)
+        anchor_event = _earlier_same_event(subject, drafts)
+        if offset and anchor_event and anchor_event.date:
+            n, unit, sign = offset
+            draft.date = shift(anchor_event.date, n, unit, -sign)
+
+
+def _earlier_same_event(noun: Token, drafts: list[EventDraft]) -> EventDraft | None:
+    readings = triggers().get(noun.lemma_.lower(), ())
+    types = {r.event for r in readings}
+    earlier = [d for d in drafts if d.type in types and d.trigger.i < noun.i and d.trigger is not noun]
+    return earlier[-1] if earlier else None
+
+
+def merge_coreferent_events(drafts: list[EventDraft]) -> list[EventDraft]:
+    """A later mention of an event already told ("His visit came ...") is not a new event."""
+    kept: list[EventDraft] = []
+    for draft in drafts:
+        actors = {k for r, k, _ in draft.args if r in ("actor", "participant")}
+        others = {(r, k) for r, k, _ in draft.args if r not in ("actor", "participant")}
+        same = None
+        for earlier in kept:
+            if earlier.type != draft.type or draft.trigger.pos_ != "NOUN":
+                continue
+            e_actors = {k for r, k, _ in earlier.args if r in ("actor", "participant")}
+            e_others = {(r, k) for r, k, _ in earlier.args if r not in ("actor", "participant")}
+            if actors and actors <= e_actors and others <= e_others and not draft.date \
+                    and not draft.date_text:
+                same = earlier
+        if same is None:
+            kept.append(draft)
+    return kept
+
+
+# ---------------------------------------------------------------- statements
+
+def find_statements(doc: Doc, index: EntityIndex, anchor: date | None) -> list[EventDraft]:
+    out = []
+    for token in doc:
+        if token.lemma_.lower() not in SPEECH_VERBS or token.pos_ != "VERB" or token.lemma_ == "deny":
+            continue
+        speakers = _subjects(token, index)
+        if not speakers or all(_is_media(k) for k, _ in speakers):
+            continue
+        comp = [c for c in token.children if c.dep_ in ("ccomp", "xcomp")]
+        if not comp:
+            continue
+        args = [("actor", k, s) for k, s in speakers]
+        args += [("target", k, s) for k, s in _objects(token, index) if k not in {a[1] for a in args}]
+        draft = EventDraft("Statement", token, "010", args, token, factuality(token, index))
+        out.append(draft)
+    return out
+
+
+def quote_of(draft: EventDraft) -> str:
+    """What the speaker said: the complement clause, with quotation marks stripped."""
+    comp = next(c for c in draft.trigger.children if c.dep_ in ("ccomp", "xcomp"))
+    tokens = list(comp.subtree)
+    # the quote may run past the complement's subtree inside the same quotation marks
+    sent = draft.trigger.sent
+    start, end = tokens[0].i, tokens[-1].i + 1
+    if draft.trigger.i > end:  # "“...,” Haniyeh said."
+        start = sent.start
+        speaker_part = [draft.trigger.i] + [t.i for c in draft.trigger.children
+                                             if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree]
+        end = min(speaker_part)
+    text = draft.trigger.doc[start:end].text
+    text = re.sub(r"^[\s“”\"'‘’,]+|[\s“”\"'‘’,]+$", "", text)
+    return re.sub(r"\s*[“”\"]\s*", " ", text).replace("  ", " ").strip(" ,")
+
+
+# ---------------------------------------------------------------- casualties
+
+_QUALIFIER = r"(?P<q{n}>at least|more than|over|nearly|almost|some|about|around|up to)?\s*"
+_NUMBER = r"(?P<n{n}>\d[\d,.]*(?:\s+(?:million|thousand))?)"
+_CASUALTY = re.compile(
+    _QUALIFIER.format(n=1) + _NUMBER.format(n=1) +
+    r"\s+(?P<g1>(?:[A-Za-z’'-]+\s+){0,3}?)(?:(?:have|has|had|were|was|are|been|since|reportedly|also|now)\s+){0,4}"
+    r"(?P<v1>killed|dead|died|slain|injured|wounded|hurt)"
+    r"(?:\s*,?\s*(?:and|while|with)\s+" + _QUALIFIER.format(n=2) + _NUMBER.format(n=2) +
+    r"\s+(?P<g2>(?:[A-Za-z’'-]+\s+){0,3}?)(?:(?:have|has|had|were|was|are|been|others)\s+){0,3}"
+    r"(?P<v2>killed|dead|died|slain|injured|wounded|hurt))?", re.I)
+
+
+def _count(text: str) -> int | None:
+    text = text.lower().replace(",", "")
+    mult = 1_000_000 if "million" in text else 1000 if "thousand" in text else 1
+    number = re.match(r"[\d.]+", text)
+    if not number:
+        return None
+    try:
+        return int(round(float(number.group()) * mult))
+    except ValueError:
+        return None
+
+
+@dataclass
+class CasualtyDraft:
+    deaths: int | None
+    injuries: int | None
+    at_least: bool
+    span: Span
+    sentence: Span
+    group: tuple[str, Span] | None
+
+
+def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
+    out = []
+    for sent in doc.sents:
+        for m in _CASUALTY.finditer(sent.text):
+            counts: dict[str, int] = {}
+            at_least = False
+            for n in ("1", "2"):
+                if m.group("v" + n) is None:
+                    continue
+                value = _count(m.group("n" + n))
+                if value is None:
+                    continue
+                kind = "deaths" if m.group("v" + n).lower() in ("killed", "dead", "died", "slain") else "injuries"
+                counts.setdefault(kind, value)
+                at_least |= (m.group("q" + n) or "").lower() in ("at least", "more than", "over", "up to")
+            if not counts:
+                continue
+            start = sent.start_char + m.start()
+            end = sent.start_char + m.end()
+            group = None
+            g_start = sent.start_char + m.start("g1")
+            g_end = sent.start_char + m.end("g1")
+            for tok_i, key in index.key_at.items():
+                tok = doc[tok_i]
+                if g_start <= tok.idx < g_end:
+                    group = (key, index.span_at[tok_i])
+                    break
+            sentence = Span(sent.start_char, sent.end_char, sent.text)
+            stripped = sentence.text.strip()
+            sentence = Span(sentence.start + sentence.text.find(stripped),
+                            sentence.start + sentence.text.find(stripped) + len(stripped), stripped)
+            out.append(CasualtyDraft(counts.get("deaths"), counts.get("injuries"), at_least,
+                                     Span(start, end, doc.text[start:end]), sentence, group))
+    return out
+
+
+# ---------------------------------------------------------------- direct relations from verbs
+
+def verb_relations(doc: Doc, index: EntityIndex, drafts: list[EventDraft]) -> list[Relation]:
+    """"Haniyeh thanked Iran", "Israel rejected the cease-fire call" (the call of the body that
+    passed the resolution before it), "based in" and "headquartered in"."""
+    out: list[Relation] = []
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and lemma in RELATION_VERBS and lemma not in ("visit", "meet", "kill",
+                                                                              "assassinate", "murder"):
+            predicate = RELATION_VERBS[lemma]
+            subjects = _subjects(token, index)
+            objects = _objects(token, index)
+            if not objects and lemma == "reject":
+                objects = _proposal_owner(token, drafts)
+            fact = factuality(token, index)
+            for s_key, s_span in subjects:
+                for o_key, o_span in objects:
+                    if s_key != o_key and index.type_of.get(s_key) in ACTOR_TYPES:
+                        out.append(Relation(s_key, predicate, o_key, s_span, o_span,
+                                            _evidence(doc, [token], [s_span, o_span],
+                                                      f"verb:{lemma}", "verb"),
+                                            fact.value, fact.speaker))
+        if lemma in ("base", "headquarter") and token.tag_ == "VBN":
+            places = [(k, s) for p, k, s in _prep_objects(token, index) if p in ("in", "at")]
+            owners = index.entities_of(token.head) if token.dep_ in ("acl", "amod") else \
+                _subjects(token, index) or [(k, s) for k, s in _objects(token, index)]
+            for o_key, o_span in owners:
+                for p_key, p_span in places:
+                    if index.type_of.get(o_key) == "Organization" and index.type_of.get(p_key) in PLACE_TYPES:
+                        fact = factuality(token, index)
+                        out.append(Relation(o_key, "basedIn", p_key, o_span, p_span,
+                                            _evidence(doc, [token], [o_span, p_span],
+                                                      f"verb:{lemma}-in", "verb"),
+                                            fact.value, fact.speaker))
+    return out
+
+
+def _proposal_owner(verb: Token, drafts: list[EventDraft]) -> list[tuple[str, Span]]:
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None or obj.lemma_.lower() not in ("call", "resolution", "demand", "proposal", "plan",
+                                                 "offer", "request", "ceasefire", "cease-fire"):
+        return []
+    earlier = [d for d in drafts if d.type == "Resolution" and d.trigger.i < verb.i]
+    if not earlier:
+        return []
+    return [(k, s) for r, k, s in earlier[-1].args if r == "actor"]
+
+
+def event_relations(doc: Doc, drafts: list[EventDraft]) -> list[Relation]:
+    """The direct edges an event implies: visited, metWith, killed."""
+    out = []
+    for d in drafts:
+        actors = [(k, s) for r, k, s in d.args if r == "actor"]
+        if d.type == "Visit":
+            pairs = [(a, b) for a in actors for r, *b in d.args if r == "destination"]
+            predicate = "visited"
+        elif d.type == "Meeting":
+            people = [(k, s) for r, k, s in d.args if r in ("actor", "participant")]
+            pairs = [(people[0], p) for p in people[1:]] if people else []
+            predicate = "metWith"
+        elif d.type == "Death" and d.trigger.lemma_.lower() in ("kill", "assassinate", "murder"):
+            pairs = [(a, b) for a in actors for r, *b in d.args if r == "target"]
+            predicate = "killed"
+        else:
+            continue
+        for (s_key, s_span), (o_key, o_span) in pairs:
+            if s_key == o_key:
+                continue
+            rule = f"event:{d.type.lower()}:{d.trigger.lemma_.lower()}"
+            out.append(Relation(s_key, predicate, o_key, s_span, o_span,
+                                _evidence(doc, [d.trigger], [s_span, o_span], rule, "event"),
+                                d.fact.value, d.fact.speaker))
+    return out
+
+
+def to_event(doc: Doc, d: EventDraft) -> Event:
+    spans = [s for _, _, s in d.args]
+    kind = "statement" if d.type == "Statement" else "event"
+    rule = f"{kind}:{d.trigger.lemma_.lower()}"
+    quote = quote_of(d) if d.type == "Statement" else None
+    return Event(type=d.type, trigger=Span(d.trigger.idx, d.trigger.idx + len(d.trigger.text), d.trigger.text),
+                 arguments=tuple(Argument(r, k, s) for r, k, s in d.args),
+                 evidence=_evidence(doc, [d.trigger], spans, rule, kind),
+                 date=d.date, date_text=d.date_text, quote=quote,
+                 factuality=d.fact.value, cameo=d.cameo)
+
+
+def casualty_event(c: CasualtyDraft, anchor_text: str | None = None) -> Event:
+    args = (Argument("affectedGroup", c.group[0], c.group[1]),) if c.group else ()
+    return Event(type="CasualtyReport", trigger=c.span, arguments=args,
+                 evidence=Evidence(c.sentence, c.span, CONFIDENCE["casualty"], "casualty:count"),
+                 death_count=c.deaths, injury_count=c.injuries, at_least=c.at_least)
+
+
+def with_reporter(relation: Relation, fact: Factuality) -> Relation:
+    return replace(relation, factuality=fact.value, attributed_to=fact.speaker)

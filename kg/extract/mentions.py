@@ -1,0 +1,169 @@
+"""Typed entity mentions from a spaCy Doc: NER refined by rules.
+
+The rules map demonyms to their state where the text means the state ("Iranian officials" are
+Iran) or to a group where it means the people ("Palestinians"), give places their class from a
+gazetteer, apply the alias table ("UNSC"), strip honorifics from names, and drop spaCy's junk
+(single title words such as "Supreme", headlines tagged as organizations, agency codes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, PEOPLE_NOUNS, STATE_NOUNS,
+                                TITLE_WORDS, gazetteer)
+
+
+@dataclass(frozen=True)
+class MentionCandidate:
+    """A mention before resolution. ``name`` is the canonical name this mention proposes."""
+
+    start: int  # character offsets into the article text
+    end: int
+    text: str
+    type: str  # ontology class local name
+    name: str
+    kind: str  # "name", "demonym", "pronoun" or "nominal"
+    token_start: int
+    token_end: int
+    sent_start: int  # character offsets of the sentence
+    sent_end: int
+
+
+_LABEL_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "City", "LOC": "Region",
+                "FAC": "Place", "EVENT": "Other", "LAW": "Other", "WORK_OF_ART": "Other",
+                "PRODUCT": "Other"}
+_PRONOUNS = {"he", "him", "his", "she", "her"}
+_NAME_JUNK = re.compile(r"[/\d@#<>{}=_|]|https?:")
+
+
+def find_mentions(doc: Doc) -> list[MentionCandidate]:
+    """All entity mentions of ``doc``, named and demonym ones, in text order."""
+    found: list[MentionCandidate] = []
+    for ent in doc.ents:
+        cand = _classify(ent)
+        if cand is not None:
+            found.append(cand)
+    taken = {i for c in found for i in range(c.token_start, c.token_end)}
+    for token in doc:
+        if token.i not in taken and token.lower_ in _PRONOUNS and token.pos_ == "PRON":
+            found.append(_make(doc[token.i:token.i + 1], "Person", token.text, "pronoun"))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _make(span: SpacySpan, type_: str, name: str, kind: str) -> MentionCandidate:
+    sent = span.sent
+    return MentionCandidate(span.start_char, span.end_char, span.text, type_, name, kind,
+                            span.start, span.end, sent.start_char, sent.end_char)
+
+
+def _classify(ent: SpacySpan) -> MentionCandidate | None:
+    label = ent.label_
+    if label == "NORP":
+        return _demonym(ent)
+    type_ = _LABEL_TYPES.get(label)
+    if type_ is None:
+        return None
+    ent = _trim(ent)
+    if ent is None or _is_junk(ent):
+        return None
+    text = ent.text
+    gaz = gazetteer()
+    key = text.casefold()
+    if key in gaz.aliases:
+        canonical, cls = gaz.aliases[key]
+        return _make(ent, cls, canonical, "name")
+    if type_ in ("City", "Region", "Organization", "Place") and key in gaz.country_of:
+        return _make(ent, "Country", gaz.country_of[key], "name")
+    if type_ == "Organization" and key in gaz.demonym_of:
+        return None  # "Israeli" tagged ORG: a demonym outside a state phrase
+    if type_ == "Person":
+        return _make(ent, "Person", person_name(text), "name")
+    return _make(ent, type_, _expand_un(text), "name")
+
+
+def _trim(ent: SpacySpan) -> SpacySpan | None:
+    """Drop leading determiners, trailing possessives and punctuation."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
+                           or doc[end - 1].is_space or doc[end - 1].lower_ in ("'s", "’s")):
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
+
+
+def _is_junk(ent: SpacySpan) -> bool:
+    text = ent.text
+    if not any(c.isalpha() for c in text) or _NAME_JUNK.search(text):
+        return True
+    if len(ent) == 1 and (ent[0].lower_ in JUNK_ENTITY_WORDS or ent[0].lower_ in TITLE_WORDS
+                          or not ent[0].text[:1].isupper()):
+        return True
+    if any(t.tag_ in ("VBZ", "VBD", "VBP") for t in ent) and len(ent) >= 3:
+        return True  # a headline clause ("Israel Launches Iron Wall Operation")
+    return _in_headline(ent)
+
+
+def _in_headline(ent: SpacySpan) -> bool:
+    """A span of three or more words covering most of a title-case line with no full stop."""
+    if len(ent) < 3:
+        return False
+    text = ent.doc.text
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line_end = text.find("\n", ent.end_char)
+    line = text[line_start:line_end if line_end != -1 else len(text)].strip()
+    words = [w for w in line.split() if w[:1].isalpha()]
+    if not words or line.endswith((".", "!", "?", "”", '"')):
+        return False
+    capitalised = sum(w[0].isupper() for w in words) / len(words)
+    return capitalised >= 0.7 and len(ent.text) >= 0.5 * len(line)
+
+
+def person_name(text: str) -> str:
+    """A person's canonical name: honorifics and titles stripped ("Ayatollah Ali Khamenei" ->
+    "Ali Khamenei"), unless nothing would be left."""
+    words = text.replace("’", "'").split()
+    while len(words) > 1 and (words[0].lower().rstrip(".") in HONORIFICS
+                              or words[0].lower() in TITLE_WORDS):
+        words = words[1:]
+    if len(words) > 1 and words[-1].lower() in ("'s", "s"):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _expand_un(text: str) -> str:
+    """"UN Security Council" -> "United Nations Security Council" (then the alias table)."""
+    expanded = re.sub(r"^(?:the\s+)?(?:UN|U\.N\.)\s+", "United Nations ", text)
+    return gazetteer().aliases.get(expanded.casefold(), (expanded, None))[0]
+
+
+def _demonym(ent: SpacySpan) -> MentionCandidate | None:
+    """A nationality word: the state where the text means the state, the people where it means
+    the people, and nothing where it only describes ("the Palestinian enclave")."""
+    gaz = gazetteer()
+    root = ent.root
+    key = ent.text.casefold()
+    country = gaz.demonym_of.get(key)
+    if root.dep_ in ("amod", "compound") and root.head.i >= ent.end:
+        head = root.head
+        noun = head.lower_
+        if country and (noun in STATE_NOUNS or head.lemma_.lower() in STATE_NOUNS):
+            return _make(ent, "Country", country, "demonym")
+        if noun in PEOPLE_NOUNS or head.lemma_.lower() in PEOPLE_NOUNS:
+            name = gaz.group_name.get(country, ent.text) if country else ent.text
+            return _make(ent, "Group", name, "demonym")
+        return None
+    if root.tag_ in ("NNS", "NNPS") or (key.endswith("s") and key in gaz.demonym_of):
+        name = gaz.group_name.get(country, ent.text) if country else ent.text
+        return _make(ent, "Group", name, "demonym")
+    return None

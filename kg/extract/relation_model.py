@@ -1,0 +1,221 @@
+"""A small learned classifier for the five CoNLL04 relation types between two entity mentions.
+
+The rule-based extractor calls it for entity pairs its rules did not cover. It is a multinomial
+logistic regression over sparse string features of the parsed sentence: the dependency path
+between the two mention heads, the words between them, the words around them, their order and
+distance. Weights ship as plain JSON in ``kg/data/relation_model.json`` (no pickle, no
+scikit-learn at run time) and are trained by::
+
+    python -m kg.eval.train_relations /path/to/conll04 -o kg/data/relation_model.json
+
+Each entity type pair allows at most one relation (the ontology's domain and range), so the
+model only decides between that relation and none::
+
+    >>> model = RelationModel.load()
+    >>> doc = nlp("John Wilkes Booth , who assassinated President Lincoln , was an actor .")
+    >>> model.predict(doc[:], doc[0:3], doc[6:8], "Person", "Person")
+    ('killed', 0.93)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Iterable, Sequence
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "relation_model.json"
+
+# Ontology class local name -> coarse type the model was trained on (CoNLL04 entity types).
+COARSE_TYPES = {
+    "Person": "PER",
+    "Organization": "ORG",
+    "Country": "LOC", "City": "LOC", "Region": "LOC", "Place": "LOC",
+}
+
+# (head coarse type, tail coarse type) -> the one predicate that pair may have.
+SIGNATURES = {
+    ("PER", "ORG"): "worksFor",
+    ("PER", "PER"): "killed",
+    ("ORG", "LOC"): "basedIn",
+    ("PER", "LOC"): "livesIn",
+    ("LOC", "LOC"): "locatedIn",
+}
+PREDICATES = ("worksFor", "killed", "basedIn", "livesIn", "locatedIn")
+NONE = "NONE"
+
+
+def coarse_type(cls: str) -> str:
+    return COARSE_TYPES.get(cls, "OTH")
+
+
+def _bucket(n: int) -> str:
+    if n <= 4:
+        return str(n)
+    if n <= 6:
+        return "5-6"
+    if n <= 9:
+        return "7-9"
+    if n <= 14:
+        return "10-14"
+    return "15+"
+
+
+def _word(tok) -> str:
+    if tok.like_num:
+        return "<num>"
+    return tok.lemma_.lower() if tok.lemma_ else tok.lower_
+
+
+def _path(a, b):
+    """Tokens up from ``a`` to the lowest common ancestor, the tokens below it down to ``b``,
+    and the ancestor itself; None when the two are not in one tree."""
+    up = [a] + list(a.ancestors)
+    up_idx = {t.i: n for n, t in enumerate(up)}
+    down, t = [], b
+    while t.i not in up_idx:
+        down.append(t)
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return up[: up_idx[t.i] + 1], list(reversed(down)), t
+
+
+def pair_features(sent, head, tail, head_type: str, tail_type: str) -> list[str]:
+    """Sparse string features of one ordered pair of mentions in a parsed sentence.
+
+    ``head`` and ``tail`` are spaCy spans inside ``sent``; types are ontology class local names.
+    """
+    hc, tc = coarse_type(head_type), coarse_type(tail_type)
+    feats = [f"tp={hc}>{tc}"]
+    first, second = (head, tail) if head.start <= tail.start else (tail, head)
+    order = "ht" if first is head else "th"
+    feats.append(f"ord={order}")
+    doc = sent.doc
+    between = doc[first.end: second.start] if first.end <= second.start else doc[0:0]
+    feats.append(f"dist={_bucket(len(between))}")
+    words = [_word(t) for t in between]
+    if len(words) <= 12:
+        feats.extend(f"bw={w}" for w in set(words))
+        if words:
+            feats.append(f"bw0={words[0]}")
+            feats.append(f"bwN={words[-1]}")
+        if len(words) <= 4:
+            feats.append(f"bwseq={order}:{' '.join(words)}")
+            feats.append(f"bwpos={order}:{' '.join(t.pos_ for t in between)}")
+        for w1, w2 in zip(words, words[1:]):
+            feats.append(f"bw2={w1}_{w2}")
+    else:
+        feats.append("bw=<long>")
+        feats.extend(f"bwfar={w}" for w in set(words[:3] + words[-3:]))
+    if any(t.ent_type_ for t in between):
+        feats.append("bw_has_ent")
+    s0, s1 = sent.start, sent.end
+    feats.append(f"before={_word(doc[first.start - 1]) if first.start - 1 >= s0 else '<s>'}")
+    feats.append(f"before2={_word(doc[first.start - 2]) if first.start - 2 >= s0 else '<s>'}")
+    feats.append(f"after={_word(doc[second.end]) if second.end < s1 else '</s>'}")
+    feats.append(f"after2={_word(doc[second.end + 1]) if second.end + 1 < s1 else '</s>'}")
+    feats.extend(f"hw={t.lower_}" for t in head)
+    feats.extend(f"tw={t.lower_}" for t in tail)
+    hr, tr = head.root, tail.root
+    feats.append(f"hdep={hr.dep_}")
+    feats.append(f"tdep={tr.dep_}")
+    feats.append(f"hgov={_word(hr.head)}")
+    feats.append(f"tgov={_word(tr.head)}")
+    p = _path(hr, tr)
+    if p is None:
+        feats.append("path=<none>")
+    else:
+        up, down, lca = p
+        deps = [f"{t.dep_}^" for t in up[:-1]] + [f"{t.dep_}v" for t in down]
+        feats.append(f"plen={_bucket(len(deps))}")
+        feats.append(f"lca={_word(lca)}")
+        feats.append(f"lcapos={lca.pos_}")
+        if len(deps) <= 6:
+            feats.append("path=" + " ".join(deps))
+            inner = [t for t in up[1:-1]] + [lca] + [t for t in down[:-1]]
+            inner = [t for t in inner if t.i != hr.i and t.i != tr.i]
+            feats.append("lpath=" + " ".join(deps) + "|" + " ".join(_word(t) for t in inner))
+            feats.extend(f"pw={_word(t)}" for t in inner)
+            feats.extend(f"pv={_word(t)}" for t in inner if t.pos_ in ("VERB", "AUX"))
+        else:
+            feats.append("path=<long>")
+    if any(t.lower_ == "," for t in between):
+        feats.append("comma_between")
+    if len(between) and between[0].tag_ == "POS":
+        feats.append("possessive")
+    return feats
+
+
+class RelationModel:
+    """Logistic regression over :func:`pair_features`, loaded from a JSON file of weights."""
+
+    def __init__(self, classes: Sequence[str], weights: dict[str, Sequence[float]],
+                 bias: Sequence[float], threshold: float = 0.5, meta: dict | None = None):
+        self.classes = list(classes)
+        self.weights = {k: list(v) for k, v in weights.items()}
+        self.bias = list(bias)
+        self.threshold = threshold
+        self.meta = meta or {}
+        self._index = {c: i for i, c in enumerate(self.classes)}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "RelationModel":
+        """Load weights from ``path``; by default the artifact shipped in ``kg/data/``."""
+        with open(path or DEFAULT_PATH, encoding="utf-8") as f:
+            data = json.load(f)
+        return cls(data["classes"], data["weights"], data["bias"], data.get("threshold", 0.5),
+                   data.get("meta"))
+
+    def to_json(self) -> dict:
+        return {"classes": self.classes, "bias": [round(b, 5) for b in self.bias],
+                "threshold": self.threshold, "meta": self.meta,
+                "weights": {k: [round(x, 5) for x in v] for k, v in sorted(self.weights.items())}}
+
+    def save(self, path: str | Path) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.to_json(), f, separators=(",", ":"))
+            f.write("\n")
+
+    def probabilities(self, feats: Iterable[str], predicate: str) -> float:
+        """P(predicate) against P(no relation), the only two outcomes the type pair allows."""
+        i, n = self._index[predicate], self._index[NONE]
+        si, sn = self.bias[i], self.bias[n]
+        w = self.weights
+        for f in feats:
+            v = w.get(f)
+            if v is not None:
+                si += v[i]
+                sn += v[n]
+        return 1.0 / (1.0 + math.exp(max(-60.0, min(60.0, sn - si))))
+
+    def predict(self, sent, head, tail, head_type: str, tail_type: str) -> tuple[str | None, float]:
+        """The relation from ``head`` to ``tail`` and its probability, or ``(None, P(none))``.
+
+        ``sent``, ``head`` and ``tail`` are spaCy spans (head and tail inside sent); the types are
+        ontology class local names. Pairs whose types allow no CoNLL04 relation cost nothing.
+        """
+        predicate = SIGNATURES.get((coarse_type(head_type), coarse_type(tail_type)))
+        if predicate is None or head.start < tail.end and tail.start < head.end:
+            return None, 1.0
+        p = self.probabilities(pair_features(sent, head, tail, head_type, tail_type), predicate)
+        if p >= self.threshold:
+            return predicate, p
+        return None, 1.0 - p
+
+    def predict_sentence(self, sent, mentions: Sequence[tuple[object, str]]
+                         ) -> list[tuple[int, int, str, float]]:
+        """All relations among ``mentions`` ((span, class) pairs) of one sentence.
+
+        Returns ``(head index, tail index, predicate, probability)`` for each ordered pair the
+        model accepts; the cheap type check runs before any feature is built.
+        """
+        out = []
+        for i, (h, ht) in enumerate(mentions):
+            for j, (t, tt) in enumerate(mentions):
+                if i == j or (coarse_type(ht), coarse_type(tt)) not in SIGNATURES:
+                    continue
+                pred, p = self.predict(sent, h, t, ht, tt)
+                if pred is not None:
+                    out.append((i, j, pred, p))
+        return out

@@ -1,0 +1,129 @@
+"""Plain typed records that flow between the stages of kg.
+
+spaCy objects never leave :mod:`kg.extract`; everything after it is one of these frozen
+dataclasses. Each carries character offsets into its article's text, so provenance is never lost
+and tests can build inputs by hand without a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from disk, JSON Lines or stdin."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: date | None = None
+    url: str | None = None
+    source: str | None = None
+    path: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the text and the metadata that changes what is extracted."""
+        h = hashlib.sha256()
+        for part in (self.id, self.title or "", self.date.isoformat() if self.date else "",
+                     self.url or "", self.source or "", self.text):
+            h.update(part.encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an article's text: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place where an entity is named, with the sentence it sits in."""
+
+    span: Span
+    sentence: Span
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity of one article, after resolution within the article.
+
+    ``key`` is the resolved identity (type and normalised name); the same key in two articles
+    means the same node, so IRIs are minted from it alone.
+    """
+
+    key: str
+    type: str  # ontology class local name: Person, Organization, Country, City, ...
+    label: str
+    mentions: tuple[Mention, ...]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where and how a fact was read."""
+
+    sentence: Span
+    span: Span  # the smallest stretch covering trigger and arguments
+    confidence: float
+    rule: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A direct relation between two entities (keys of :class:`Entity`)."""
+
+    subject: str
+    predicate: str  # ontology property local name: visited, leaderOf, ...
+    object: str
+    subject_span: Span
+    object_span: Span
+    evidence: Evidence
+    factuality: str = "Asserted"  # Asserted, Reported, Hedged, Negated
+    attributed_to: str | None = None  # entity key of the speaker for Reported claims
+
+
+@dataclass(frozen=True)
+class Argument:
+    role: str  # actor, target, participant, place, instrument, destination, origin, affectedGroup
+    entity: str  # entity key
+    span: Span
+
+
+@dataclass(frozen=True)
+class Event:
+    """A reified event read from a trigger word."""
+
+    type: str  # ontology class local name: Visit, Meeting, Statement, ...
+    trigger: Span
+    arguments: tuple[Argument, ...]
+    evidence: Evidence
+    date: date | None = None
+    date_text: str | None = None  # a time expression that could not be resolved
+    quote: str | None = None
+    death_count: int | None = None
+    injury_count: int | None = None
+    at_least: bool | None = None
+    factuality: str = "Asserted"
+    cameo: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleExtraction:
+    """Everything read from one article: the unit between extraction and the RDF writer."""
+
+    article: Article
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    events: tuple[Event, ...]
+    dateline_place: str | None = None  # entity key
+    dateline: str | None = None
+    warnings: tuple[str, ...] = field(default=())
