@@ -92,9 +92,13 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
 def load(graph, neo4j_uri, user, password, database, batch_size):
     """Load GRAPH into Neo4j (idempotent and incremental: nodes merge on their IRI)."""
     from kg.neo4j_store import Neo4jConnectionError
-    from kg.query import QueryError, read_rdf
+    from kg.query import QueryError
+    from kg.serialize import UnknownFormat, read_graph
 
-    rdf = read_rdf(graph)
+    try:
+        rdf = read_graph(graph)
+    except UnknownFormat as exc:
+        raise click.UsageError(str(exc)) from None
     with _open_store(neo4j_uri, user, password, database) as store:
         try:
             report = store.load(rdf, batch_size=batch_size)

@@ -80,5 +80,5 @@ def count_nodes_and_relationships() -> str:
 
 
 def delete_all() -> str:
-    """Delete every node and relationship, in batches (used by tests to start clean)."""
-    return "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    """Delete every node and relationship in one transaction (tests use it to start clean)."""
+    return "MATCH (n) DETACH DELETE n"

@@ -162,8 +162,8 @@ def run_sparql(store: ox.Store, query: str) -> QueryResult:
         raise QuerySyntaxError(f"SPARQL syntax error at {message}") from None
     except OSError as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from None
-    if isinstance(result, bool):
-        return QueryResult(["ask"], [(result,)])
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(["ask"], [(bool(result),)])
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         rows = [tuple(_oxigraph_value(solution[c]) for c in columns) for solution in result]
@@ -200,6 +200,20 @@ def embedded_view(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return view
 
 
+def _return_aliases(query: str) -> list[str]:
+    """The ``AS`` names of the RETURN clause, in order (empty when an item has none)."""
+    from grandcypher import _GrandCypherGrammar
+    from lark import Tree
+
+    names = []
+    for item in _GrandCypherGrammar.parse(query).find_data("return_item"):
+        alias = item.children[-1]
+        if not (isinstance(alias, Tree) and alias.data == "alias"):
+            return []
+        names.append(str(alias.children[0]))
+    return names
+
+
 def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> QueryResult:
     """Run Cypher on a property-graph projection with grand-cypher.
 
@@ -209,49 +223,34 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> Qu
     from lark.exceptions import UnexpectedInput, VisitError
 
     view = pg if prepared else embedded_view(pg)
+    query = _bridge_dates(query)
     try:
-        raw = GrandCypher(view).run(_bridge_dates(query))
+        aliases = _return_aliases(query)
+        raw = GrandCypher(view).run(query)
     except UnexpectedInput as exc:
-        context = exc.get_context(query).rstrip() if hasattr(exc, "get_context") else ""
-        raise QuerySyntaxError(f"Cypher syntax error at line {exc.line}, column {exc.column}"
-                               + (f":\n{context}" if context else "")) from None
+        if exc.line > 0:
+            line, column = exc.line, exc.column
+            context = exc.get_context(query).rstrip()
+        else:  # the query ended too early
+            lines = query.rstrip().splitlines() or [""]
+            line, column, context = len(lines), len(lines[-1]) + 1, "unexpected end of query"
+        raise QuerySyntaxError(f"Cypher syntax error at line {line}, column {column}:\n{context}") from None
     except VisitError as exc:
         raise QuerySyntaxError(f"Cypher not supported by the embedded engine: "
                                f"{exc.orig_exc}") from None
     except (TypeError, KeyError, ValueError) as exc:
         raise QueryError(f"Cypher query failed on the embedded graph: "
                          f"{type(exc).__name__}: {exc}") from None
-    columns = [str(c) for c in raw]
-    values = [raw[c] for c in raw]
+    by_name = {str(c): v for c, v in raw.items()}
+    # grand-cypher may reorder columns (functions first); restore the RETURN order.
+    columns = aliases if sorted(aliases) == sorted(by_name) else list(by_name)
+    values = [by_name[c] for c in columns]
     rows = [tuple(plain_value(v[i]) for v in values) for i in range(len(values[0]))] if values else []
     return QueryResult(columns, rows)
 
 
 # ---------------------------------------------------------------------------------------------
 # Files in, results out
-
-def read_rdf(path: str | Path) -> Graph:
-    """Parse an RDF file into an rdflib graph, its format guessed from the extension."""
-    from rdflib.util import guess_format
-
-    from kg.namespaces import bind_prefixes
-
-    path = Path(path)
-    fmt = guess_format(str(path)) or "turtle"
-    graph = Graph() if fmt not in ("trig", "nquads") else None
-    if graph is None:
-        from rdflib import Dataset
-
-        dataset = Dataset()
-        dataset.parse(path, format=fmt)
-        graph = Graph()
-        for s, p, o, _ in dataset.quads():
-            graph.add((s, p, o))
-    else:
-        graph.parse(path, format=fmt)
-    bind_prefixes(graph)
-    return graph
-
 
 def run_sparql_file(graph_path: str | Path, query: str) -> QueryResult:
     """Run SPARQL on the graph in an RDF file."""
@@ -260,7 +259,13 @@ def run_sparql_file(graph_path: str | Path, query: str) -> QueryResult:
 
 def run_cypher_file(graph_path: str | Path, query: str) -> QueryResult:
     """Run Cypher on the property-graph projection of the graph in an RDF file."""
-    return run_cypher(to_property_graph(read_rdf(graph_path)), query)
+    from kg.serialize import UnknownFormat, read_graph
+
+    try:
+        graph = read_graph(graph_path)
+    except UnknownFormat as exc:
+        raise QueryError(str(exc)) from None
+    return run_cypher(to_property_graph(graph), query)
 
 
 def _cell(value: Any) -> str:

@@ -1,0 +1,141 @@
+"""Embedded SPARQL (pyoxigraph) and Cypher (grand-cypher), their CLI, and the query pairs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.property_graph import to_property_graph
+from kg.query import (QueryResult, QuerySyntaxError, embedded_view, format_result, read_query,
+                      run_cypher, run_sparql, store_from_graph)
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+PAIRS = sorted(p.stem for p in QUERIES.glob("*.rq"))
+
+
+@pytest.fixture
+def graph_file(small_graph, tmp_path) -> str:
+    path = tmp_path / "graph.ttl"
+    small_graph.serialize(path, format="turtle")
+    return str(path)
+
+
+def kg(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_sparql_has_predeclared_prefixes_and_plain_values(small_graph):
+    result = run_sparql(store_from_graph(small_graph), """
+        SELECT ?name ?deaths ?day ?atLeast WHERE {
+          ?r a news:CasualtyReport ; news:deathCount ?deaths ; news:date ?day ; news:atLeast ?atLeast ;
+             news:affectedGroup/rdfs:label ?name . FILTER(?day > "2024-01-01"^^xsd:date)
+        }""")
+    assert result == QueryResult(["name", "deaths", "day", "atLeast"],
+                                 [("Palestinians", 32414, "2024-03-26", True)])
+
+
+def test_sparql_ask_and_construct(small_graph):
+    store = store_from_graph(small_graph)
+    assert run_sparql(store, "ASK { ?p a news:Person }").rows == [(True,)]
+    built = run_sparql(store, "CONSTRUCT { ?p a schema:Person } WHERE { ?p a news:Person }")
+    assert built.columns == ["subject", "predicate", "object"] and len(built.rows) == 2
+
+
+def test_cypher_on_the_projection(small_graph):
+    result = run_cypher(to_property_graph(small_graph), """
+        MATCH (p:Person)-[r:VISITED]->(c:City) RETURN p.label AS who, c.label AS city, r.confidence AS c""")
+    assert result == QueryResult(["who", "city", "c"], [("Ismail Haniyeh", "Tehran", 0.9)])
+
+
+def test_cypher_date_literals_work_embedded(small_graph):
+    view = embedded_view(to_property_graph(small_graph))
+    result = run_cypher(view, 'MATCH (e:Event) WHERE e.date < date("2024-03-26") '
+                              'RETURN e.label AS event, e.date AS day', prepared=True)
+    assert result.rows == [("Resolution: UN Security Council", "2024-03-25")]
+    # a date-shaped string inside a string literal is left alone
+    result = run_cypher(view, 'MATCH (e:Event) WHERE e.label = "date(\\"2024-01-01\\")" '
+                              'RETURN e.label AS event', prepared=True)
+    assert result.rows == []
+
+
+def test_syntax_errors_name_their_position(small_graph):
+    with pytest.raises(QuerySyntaxError, match=r"line 1, column 26"):
+        run_sparql(store_from_graph(small_graph), "SELECT ?x WHERE { ?x ?p }")
+    with pytest.raises(QuerySyntaxError, match=r"line 2, column 18"):
+        run_cypher(to_property_graph(small_graph), "MATCH (p)\nRETURN p.label AS")
+
+
+def test_formats():
+    result = QueryResult(["name", "n", "tags"], [("Tehran, \"Iran\"", 2, ["a", "b"]), ("Gaza", None, [])])
+    assert json.loads(format_result(result, "json")) == [
+        {"name": 'Tehran, "Iran"', "n": 2, "tags": ["a", "b"]}, {"name": "Gaza", "n": None, "tags": []}]
+    rows = list(csv.reader(io.StringIO(format_result(result, "csv"))))
+    assert rows == [["name", "n", "tags"], ['Tehran, "Iran"', "2", '["a", "b"]'], ["Gaza", "", "[]"]]
+    table = format_result(result, "table").splitlines()
+    assert table[0].split(" | ")[0].strip() == "name" and table[-1] == "(2 rows)"
+
+
+def test_read_query_takes_text_or_a_file(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("ASK {}")
+    assert read_query(str(path)) == "ASK {}"
+    assert read_query("ASK { ?s ?p ?o }") == "ASK { ?s ?p ?o }"
+
+
+def test_cli_sparql_json(graph_file):
+    result = kg("query", graph_file, "--sparql",
+                "SELECT ?name WHERE { ?p a news:Person ; rdfs:label ?name } ORDER BY ?name",
+                "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"name": "Hossein Amir-Abdollahian"}, {"name": "Ismail Haniyeh"}]
+
+
+def test_cli_cypher_file_csv(graph_file):
+    result = kg("query", graph_file, "--cypher", str(QUERIES / "visits.cypher"), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["actor,place,date", "Ismail Haniyeh,Tehran,2024-03-26"]
+
+
+@pytest.mark.parametrize("option,text,where", [
+    ("--sparql", "SELECT ?x WHERE { ?x ?p }", "SPARQL syntax error at line 1, column 26"),
+    ("--cypher", "MATCH (p:Person RETURN p", "Cypher syntax error at line 1, column 17"),
+])
+def test_cli_syntax_error_exits_2_without_traceback(graph_file, option, text, where):
+    result = CliRunner().invoke(main, ["query", graph_file, option, text])
+    assert result.exit_code == 2
+    assert where in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_cli_needs_exactly_one_language(graph_file):
+    result = CliRunner().invoke(main, ["query", graph_file, "--sparql", "ASK {}", "--cypher", "x"])
+    assert result.exit_code == 2 and "exactly one of --sparql and --cypher" in result.output
+    result = CliRunner().invoke(main, ["query", "--cypher", "RETURN 1"])
+    assert result.exit_code == 2 and "GRAPH" in result.output
+
+
+def test_cli_export_graphml(graph_file, tmp_path):
+    out = tmp_path / "actors.graphml"
+    result = kg("export", graph_file, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert b'attr.name="labels"' in out.read_bytes()
+
+
+def test_there_are_at_least_eight_pairs():
+    assert len(PAIRS) >= 8
+    assert all((QUERIES / f"{name}.cypher").is_file() for name in PAIRS)
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_query_pair_gives_the_same_rows_embedded(small_graph, name):
+    sparql = run_sparql(store_from_graph(small_graph), read_query(str(QUERIES / f"{name}.rq")))
+    cypher = run_cypher(to_property_graph(small_graph), read_query(str(QUERIES / f"{name}.cypher")))
+    assert sparql.rows, f"{name} finds nothing in the hand-made graph"
+    assert cypher == sparql
