@@ -1,0 +1,117 @@
+"""``kg eval``: score kg's extraction on CoNLL04 relations and WikiEvents events."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+from kg.eval.datasets import DatasetError, read_conll04, read_wikievents, resolve_split
+from kg.eval.runner import PredictionsError, read_records
+
+
+def _common(f):
+    f = click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0,
+                     help="Print N misses and N false alarms with their sentences.")(f)
+    f = click.option("--predictions", type=click.Path(exists=True, dir_okay=False), default=None,
+                     help="Score this `kg extract` JSONL instead of running the extractor.")(f)
+    f = click.option("--extractor", type=click.Choice(["kg", "reference"]), default="kg",
+                     show_default=True,
+                     help="kg: the full extractor; reference: spaCy NER plus the relation model only.")(f)
+    f = click.option("--model", default=None, help="spaCy pipeline to load.")(f)
+    f = click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")(f)
+    f = click.option("--dump-articles", type=click.File("w"), default=None,
+                     help="Write the dataset's articles as JSONL for `kg extract` and exit.")(f)
+    return click.argument("path", type=click.Path(exists=True))(f)
+
+
+def _records(articles, predictions, extractor, model):
+    if predictions:
+        return read_records(predictions)
+    if extractor == "reference":
+        from kg.eval.runner import reference_records
+
+        return {r["id"]: r for r in reference_records(articles, model)}
+    try:
+        from kg.eval.runner import extract_records
+
+        return {r["id"]: r for r in extract_records(articles, model)}
+    except ImportError as exc:
+        raise click.ClickException(f"kg's extractor is not available ({exc}); "
+                                   "use --extractor reference or --predictions FILE") from None
+
+
+def _print_errors(scores, n: int) -> None:
+    for kind in ("miss", "false alarm"):
+        cases = [e for e in scores.errors if e.kind == kind][:n]
+        if not cases:
+            continue
+        click.echo(f"\n{scores.task}: {len(cases)} {kind}{'es' if kind == 'miss' else 's'}")
+        for e in cases:
+            click.echo(f"  [{e.doc_id}] {e.description}\n      {e.context[:300]}")
+
+
+def _report(tables, n_errors, as_json, extra):
+    if as_json:
+        click.echo(json.dumps({**extra, "scores": [t.to_dict() for t in tables]}, indent=2))
+        return
+    for t in tables:
+        click.echo(t.table() + "\n")
+    for k, v in extra.items():
+        click.echo(f"{k}: {v}")
+    if n_errors:
+        for t in tables:
+            _print_errors(t, n_errors)
+
+
+@click.group("eval")
+def eval_group():
+    """Score kg's extraction on public benchmarks (dev splits; see docs/eval.md)."""
+
+
+def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, dump_articles):
+    """Read the split, get records (extract, or read --predictions), score and report."""
+    from kg.eval.scoring import out_of_scope_events, score_conll04, score_wikievents
+
+    reader, scorer = {"conll04": (read_conll04, score_conll04),
+                      "wikievents": (read_wikievents, score_wikievents)}[dataset]
+    try:
+        docs = reader(resolve_split(path, dataset))
+        articles = [d.article for d in docs]
+        if dump_articles:
+            from kg.eval.runner import write_articles
+
+            click.echo(f"wrote {write_articles(articles, dump_articles)} articles", err=True)
+            return
+        t0 = time.time()
+        records = _records(articles, predictions, extractor, model)
+        tables = scorer(docs, records, keep_errors=bool(n_errors))
+    except (DatasetError, PredictionsError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    extra = {"articles": len(docs)}
+    if dataset == "wikievents":
+        extra["gold events of types kg does not extract"] = out_of_scope_events(docs)
+    extra["seconds"] = round(time.time() - t0, 1)
+    _report(tables, n_errors, as_json, extra)
+
+
+@eval_group.command("conll04")
+@_common
+def conll04(**options):
+    """Strict relation (and entity) scores on a CoNLL04 split in SpERT JSON.
+
+    PATH is a split file (conll04_dev.json) or a folder holding conll04_dev.json.
+    """
+    _evaluate(dataset="conll04", **options)
+
+
+@eval_group.command("wikievents")
+@_common
+def wikievents(**options):
+    """Trigger and argument scores on WikiEvents JSONL (dev.jsonl).
+
+    PATH is the JSONL file or a folder holding dev.jsonl.
+    """
+    _evaluate(dataset="wikievents", **options)

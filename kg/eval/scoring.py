@@ -1,0 +1,327 @@
+"""Pure scorers: gold documents and extraction records in, scores out. No I/O, no model.
+
+Extraction records are the JSON objects ``kg extract`` writes, one per article (issue 2)::
+
+    {"id", "entities": [{"id", "type", "label", "mentions": [{"start", "end", "text"}]}],
+     "relations": [{"subject", "predicate", "object", "subject_span", "object_span", "confidence"}],
+     "events": [{"id", "type", "trigger": {"start", "end", "text"},
+                 "arguments": [{"role", "entity", "start", "end", "text"}], "confidence"}]}
+
+Types and predicates are matched by local name, so IRIs and bare names both work.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from kg.eval.datasets import CharSpan, Conll04Doc, WikiEventsDoc
+from kg.eval.mapping import (KAIROS_TYPES, MOVEMENT_PLACE_ROLES, ROLE_MAP, SCORED_ROLES,
+                             conll04_class_map, conll04_entity_type, conll04_relation_map,
+                             local_name)
+
+Record = Mapping
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: "Counts") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+
+@dataclass(frozen=True)
+class ErrorCase:
+    """A miss (gold not found) or a false alarm (predicted, not in gold), with its sentence."""
+
+    kind: str  # "miss" or "false alarm"
+    doc_id: str
+    type: str
+    description: str
+    context: str
+
+
+@dataclass
+class Scores:
+    """Counts per type for one task (relations, entities, triggers, arguments)."""
+
+    task: str
+    per_type: dict[str, Counts] = field(default_factory=dict)
+    errors: list[ErrorCase] = field(default_factory=list)
+
+    def counts(self, type_: str) -> Counts:
+        return self.per_type.setdefault(type_, Counts())
+
+    @property
+    def micro(self) -> Counts:
+        total = Counts()
+        for c in self.per_type.values():
+            total.add(c)
+        return total
+
+    def rows(self) -> list[tuple[str, int, int, float, float, float]]:
+        """(type, gold, predicted, P, R, F1) per type, then ``micro``."""
+        out = []
+        for t in sorted(self.per_type):
+            c = self.per_type[t]
+            out.append((t, c.tp + c.fn, c.tp + c.fp, c.precision, c.recall, c.f1))
+        m = self.micro
+        out.append(("micro", m.tp + m.fn, m.tp + m.fp, m.precision, m.recall, m.f1))
+        return out
+
+    def table(self) -> str:
+        lines = [f"{self.task}", f"{'type':<48}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}"]
+        for t, g, p, pr, rc, f in self.rows():
+            lines.append(f"{t:<48}{g:>6}{p:>6}{pr:>8.3f}{rc:>8.3f}{f:>8.3f}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"task": self.task,
+                "types": {t: {"gold": g, "predicted": p, "precision": round(pr, 4),
+                              "recall": round(rc, 4), "f1": round(f, 4)}
+                          for t, g, p, pr, rc, f in self.rows()}}
+
+
+def _overlaps(a: CharSpan, b: CharSpan) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _sentence_around(text: str, span: CharSpan, width: int = 200) -> str:
+    start = text.rfind("\n", 0, span[0]) + 1
+    end = text.find("\n", span[1])
+    end = len(text) if end < 0 else end
+    if end - start > width:
+        start, end = max(start, span[0] - width // 2), min(end, span[1] + width // 2)
+    return text[start:end].replace("\n", " ")
+
+
+def _mark(text: str, *spans: CharSpan) -> str:
+    return " / ".join(repr(text[s:e]) for s, e in spans)
+
+
+# --------------------------------------------------------------------------- CoNLL04
+
+def _span(value) -> CharSpan:
+    if isinstance(value, Mapping):
+        return int(value["start"]), int(value["end"])
+    return int(value[0]), int(value[1])
+
+
+def _entity_types(record: Record, class_map: dict[str, str]) -> dict[str, str]:
+    return {e["id"]: conll04_entity_type(e["type"], class_map) for e in record.get("entities", ())}
+
+
+def predicted_conll04_relations(record: Record, relation_map: dict[str, str],
+                                class_map: dict[str, str]) -> set[tuple]:
+    """The strict-scoring keys ``(head span, head type, tail span, tail type, relation type)``."""
+    types = _entity_types(record, class_map)
+    out = set()
+    for r in record.get("relations", ()):
+        rtype = relation_map.get(local_name(r["predicate"]))
+        if rtype is None:
+            continue
+        out.add((_span(r["subject_span"]), types.get(r["subject"], "Other"),
+                 _span(r["object_span"]), types.get(r["object"], "Other"), rtype))
+    return out
+
+
+def predicted_conll04_entities(record: Record, class_map: dict[str, str]) -> set[tuple]:
+    out = set()
+    for e in record.get("entities", ()):
+        t = conll04_entity_type(e["type"], class_map)
+        for m in e.get("mentions", ()):
+            out.add((_span(m), t))
+    return out
+
+
+def score_conll04(docs: Iterable[Conll04Doc], records: Mapping[str, Record], *,
+                  relation_map: dict[str, str] | None = None,
+                  class_map: dict[str, str] | None = None,
+                  keep_errors: bool = True) -> tuple[Scores, Scores]:
+    """Strict CoNLL04 scoring: (relation scores, entity scores).
+
+    A relation is right when both mention spans, both mapped entity types and the relation type
+    equal a gold relation. Entities are scored strictly by span and type. An article with no
+    record counts as extracting nothing.
+    """
+    relation_map = conll04_relation_map() if relation_map is None else relation_map
+    class_map = conll04_class_map() if class_map is None else class_map
+    rel_scores, ent_scores = Scores("CoNLL04 relations (strict)"), Scores("CoNLL04 entities (strict)")
+    for t in ("Kill", "Live_In", "Located_In", "OrgBased_In", "Work_For"):
+        rel_scores.counts(t)
+    for doc in docs:
+        text = doc.article.text
+        record = records.get(doc.article.id, {})
+        gold = {(r.head, r.head_type, r.tail, r.tail_type, r.type) for r in doc.relations}
+        pred = predicted_conll04_relations(record, relation_map, class_map)
+        for key in gold | pred:
+            c = rel_scores.counts(key[4])
+            if key in gold and key in pred:
+                c.tp += 1
+                continue
+            if key in gold:
+                c.fn += 1
+                kind = "miss"
+            else:
+                c.fp += 1
+                kind = "false alarm"
+            if keep_errors:
+                desc = (f"{key[4]}({text[key[0][0]:key[0][1]]!r}:{key[1]}, "
+                        f"{text[key[2][0]:key[2][1]]!r}:{key[3]})")
+                rel_scores.errors.append(ErrorCase(kind, doc.article.id, key[4], desc, text))
+        gold_e = {(e.span, e.type) for e in doc.entities}
+        pred_e = predicted_conll04_entities(record, class_map)
+        for key in gold_e | pred_e:
+            c = ent_scores.counts(key[1])
+            if key in gold_e and key in pred_e:
+                c.tp += 1
+            elif key in gold_e:
+                c.fn += 1
+                if keep_errors:
+                    ent_scores.errors.append(ErrorCase("miss", doc.article.id, key[1],
+                                                       f"{text[key[0][0]:key[0][1]]!r}:{key[1]}", text))
+            else:
+                c.fp += 1
+                if keep_errors:
+                    ent_scores.errors.append(ErrorCase("false alarm", doc.article.id, key[1],
+                                                       f"{text[key[0][0]:key[0][1]]!r}:{key[1]}", text))
+    return rel_scores, ent_scores
+
+
+# --------------------------------------------------------------------------- WikiEvents
+
+@dataclass(frozen=True)
+class _PredEvent:
+    trigger: CharSpan
+    type2: str
+    cls: str
+    arguments: tuple[tuple[CharSpan, str], ...]  # (span, kg role)
+
+
+def predicted_wikievents_events(record: Record) -> list[_PredEvent]:
+    """Predicted events whose class maps onto a KAIROS type; others are not scored."""
+    out = []
+    for ev in record.get("events", ()):
+        cls = local_name(ev["type"])
+        type2 = KAIROS_TYPES.get(cls)
+        if type2 is None:
+            continue
+        args = tuple((_span(a), a["role"]) for a in ev.get("arguments", ())
+                     if a.get("start") is not None and a["role"] in ROLE_MAP)
+        out.append(_PredEvent(_span(ev["trigger"]), type2, cls, args))
+    return out
+
+
+def _role_matches(kg_role: str, gold_role: str, type2: str) -> bool:
+    if kg_role == "place" and type2 == "Movement.Transportation":
+        return gold_role in MOVEMENT_PLACE_ROLES
+    return gold_role in ROLE_MAP.get(kg_role, ())
+
+
+def score_wikievents(docs: Iterable[WikiEventsDoc], records: Mapping[str, Record], *,
+                     keep_errors: bool = True) -> tuple[Scores, Scores]:
+    """WikiEvents scoring: (trigger scores per KAIROS type, argument scores per type).
+
+    Gold events count when their two-level KAIROS type is one kg's classes map onto; events of
+    other types (Justice.ChargeIndict, Disaster.*, ...) are out of scope and left out of recall.
+    A predicted event is right when its trigger overlaps a still unmatched gold trigger of the
+    same two-level type (one-to-one). An argument of a matched event is right when its span
+    overlaps an unmatched gold argument whose role it maps onto; gold arguments count when their
+    role is one kg's roles map onto.
+    """
+    triggers, arguments = Scores("WikiEvents triggers"), Scores("WikiEvents arguments")
+    for t in sorted(set(KAIROS_TYPES.values())):
+        triggers.counts(t)
+        arguments.counts(t)
+    for doc in docs:
+        text = doc.article.text
+        record = records.get(doc.article.id, {})
+        gold = [g for g in doc.events if g.type2 in set(KAIROS_TYPES.values())]
+        preds = predicted_wikievents_events(record)
+        matched_gold: dict[int, int] = {}
+        for pi, p in enumerate(preds):
+            best = None
+            for gi, g in enumerate(gold):
+                if gi in matched_gold or g.type2 != p.type2 or not _overlaps(p.trigger, g.trigger):
+                    continue
+                if best is None or g.trigger == p.trigger:
+                    best = gi
+            if best is not None:
+                matched_gold[best] = pi
+        matched_pred = {pi: gi for gi, pi in matched_gold.items()}
+        for pi, p in enumerate(preds):
+            c = triggers.counts(p.type2)
+            if pi in matched_pred:
+                c.tp += 1
+            else:
+                c.fp += 1
+                if keep_errors:
+                    triggers.errors.append(ErrorCase(
+                        "false alarm", doc.article.id, p.type2,
+                        f"{p.cls} {text[p.trigger[0]:p.trigger[1]]!r}", _sentence_around(text, p.trigger)))
+        for gi, g in enumerate(gold):
+            if gi not in matched_gold:
+                triggers.counts(g.type2).fn += 1
+                if keep_errors:
+                    triggers.errors.append(ErrorCase(
+                        "miss", doc.article.id, g.type2, f"{g.type} {g.text!r}",
+                        _sentence_around(text, g.trigger)))
+        # arguments
+        for pi, p in enumerate(preds):
+            gi = matched_pred.get(pi)
+            gold_args = [a for a in gold[gi].arguments if a.role in SCORED_ROLES] if gi is not None else []
+            used: set[int] = set()
+            c = arguments.counts(p.type2)
+            for span, role in p.arguments:
+                hit = next((ai for ai, a in enumerate(gold_args) if ai not in used
+                            and _overlaps(span, a.span) and _role_matches(role, a.role, p.type2)), None)
+                if hit is None:
+                    c.fp += 1
+                    if keep_errors:
+                        arguments.errors.append(ErrorCase(
+                            "false alarm", doc.article.id, p.type2,
+                            f"{role} {text[span[0]:span[1]]!r} of {text[p.trigger[0]:p.trigger[1]]!r}",
+                            _sentence_around(text, p.trigger)))
+                else:
+                    used.add(hit)
+                    c.tp += 1
+            if gi is not None:
+                c.fn += len(gold_args) - len(used)
+        for gi, g in enumerate(gold):
+            if gi in matched_gold:
+                continue
+            gold_args = [a for a in g.arguments if a.role in SCORED_ROLES]
+            arguments.counts(g.type2).fn += len(gold_args)
+        if keep_errors:
+            for gi, g in enumerate(gold):
+                for a in g.arguments:
+                    if a.role in SCORED_ROLES and gi not in matched_gold:
+                        arguments.errors.append(ErrorCase(
+                            "miss", doc.article.id, g.type2, f"{a.role} {a.text!r} of {g.text!r} (trigger missed)",
+                            _sentence_around(text, g.trigger)))
+    return triggers, arguments
+
+
+def out_of_scope_events(docs: Iterable[WikiEventsDoc]) -> int:
+    """How many gold events have a KAIROS type no kg class maps onto."""
+    scoped = set(KAIROS_TYPES.values())
+    return sum(1 for d in docs for g in d.events if g.type2 not in scoped)
