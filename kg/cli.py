@@ -133,3 +133,6 @@ main.add_command(eval_group)
 from kg.cli_query import load, query  # noqa: E402  (kg query / kg load, issue 4)
 main.add_command(query)
 main.add_command(load)
+
+from kg.viz.cli import viz  # noqa: E402  (kg viz, issue 5)
+main.add_command(viz)

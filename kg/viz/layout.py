@@ -21,7 +21,7 @@ Positions = dict[str, tuple[float, float]]
 
 
 def layout_positions(view: ActorView, *, seed: int = 7) -> Positions:
-    """Positions for every node of ``view``, in units where the average edge is about 1.
+    """Positions for every node of ``view``, in units of the typical gap between nodes.
 
     Example::
 
@@ -51,11 +51,18 @@ def _component_layout(g: nx.Graph, order: list[str], seed: int) -> np.ndarray:
     # Fewer iterations for big components keeps 2,000 nodes within a few seconds.
     iterations = 200 if n <= 200 else max(40, int(200 * 200 / n))
     xy = fruchterman_reingold(adjacency, iterations=iterations, seed=seed)
-    # Scale so that the median edge is 1.
-    rows, cols = np.nonzero(np.triu(adjacency))
-    lengths = np.linalg.norm(xy[rows] - xy[cols], axis=1)
-    median = float(np.median(lengths)) if len(lengths) else 1.0
-    return (xy - xy.mean(axis=0)) / (median or 1.0)
+    return _unit_spacing(xy)
+
+
+def _unit_spacing(xy: np.ndarray) -> np.ndarray:
+    """Centre and scale so that the median distance from a node to its nearest neighbour is 1:
+    node spacing, not edge length, decides whether a picture is crowded."""
+    centred = xy - xy.mean(axis=0)
+    sample = centred if len(centred) <= 4000 else centred[:: len(centred) // 4000 + 1]
+    d = np.sqrt(((sample[:, None, :] - centred[None, :, :]) ** 2).sum(axis=-1))
+    d[d == 0] = np.inf
+    nearest = float(np.median(d.min(axis=1)))
+    return centred / (nearest if np.isfinite(nearest) and nearest > 0 else 1.0)
 
 
 def fruchterman_reingold(adjacency: np.ndarray, *, iterations: int = 100, seed: int = 7
