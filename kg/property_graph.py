@@ -51,6 +51,8 @@ _FOLDED = {NEWS.evidence, NEWS.mention, NEWS.extractor}
 def literal_value(literal: Literal) -> Any:
     """A literal as a plain Python value: date, datetime, int, float, bool or str."""
     value = literal.toPython()
+    if isinstance(value, Literal):  # no Python type (xsd:gYearMonth, ill-formed): keep the text
+        return str(literal)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, (bool, int, float, date, datetime, str)):

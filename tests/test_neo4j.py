@@ -1,0 +1,177 @@
+"""kg against a real Neo4j (started by scripts/with-neo4j.sh; never mocked).
+
+Every test starts from an empty database: run these only against a Neo4j you can wipe.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.namespaces import NEWS, RES
+from kg.neo4j_store import Neo4jConnectionError, Neo4jStore
+from kg.property_graph import to_property_graph
+from kg.query import QuerySyntaxError, read_query, run_cypher, run_sparql, store_from_graph
+
+pytestmark = pytest.mark.neo4j
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "queries"
+PAIRS = sorted(p.stem for p in QUERIES.glob("*.rq"))
+
+
+@pytest.fixture
+def store(neo4j_settings):
+    with Neo4jStore(neo4j_settings["uri"], neo4j_settings["user"],
+                    neo4j_settings["password"]) as store:
+        store.clear()
+        yield store
+
+
+def test_load_is_idempotent(store, small_graph):
+    first = store.load(small_graph, batch_size=3)
+    assert (first.nodes, first.relationships) == (15, 18)
+    assert (first.nodes_created, first.relationships_created) == (15, 18)
+    assert first.batches > 10  # batch_size really batches
+    assert store.counts() == (15, 18)
+    second = store.load(small_graph)
+    assert (second.nodes_created, second.relationships_created, second.labels_added) == (0, 0, 0)
+    assert store.counts() == (15, 18)
+
+
+def test_uri_is_unique_per_key_label(store, small_graph):
+    store.load(small_graph)
+    rows = store.query("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+                       "WHERE type = 'UNIQUENESS' RETURN labelsOrTypes[0] AS label, properties")
+    assert {(label, tuple(props)) for label, props in rows.rows} >= {
+        ("Entity", ("uri",)), ("Event", ("uri",)), ("NewsArticle", ("uri",))}
+
+
+def test_labels_types_and_typed_properties(store, small_graph):
+    store.load(small_graph)
+    tehran = str(RES["entity/place/tehran"])
+    labels = store.query("MATCH (n {uri: $uri}) RETURN labels(n) AS labels", uri=tehran).rows[0][0]
+    assert sorted(labels) == ["City", "Entity", "Place"]
+    row = store.query("MATCH (r:CasualtyReport) RETURN r.deathCount AS d, r.atLeast AS a, "
+                      "r.date AS day, r.date.year AS year, r.confidence AS c").rows
+    assert row == [(32414, True, "2024-03-26", 2024, 0.8)]
+    edge = store.query("MATCH (:Person)-[r:VISITED]->(:City) RETURN r.sentence AS s, r.start AS st").rows
+    assert edge == [("Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday for talks.", 15)]
+
+
+def test_second_article_merges_on_shared_entities(store, small_graph, graph_builder):
+    store.load(small_graph)
+    b = graph_builder(article_key="a2", headline="Haniyeh meets Khamenei")
+    haniyeh = b.entity(NEWS.Person, "person/ismail-haniyeh", "Ismail Haniyeh")
+    tehran = b.entity(NEWS.City, "place/tehran", "Tehran")
+    khamenei = b.entity(NEWS.Person, "person/ali-khamenei", "Ali Khamenei")
+    b.relation(haniyeh, NEWS.metWith, khamenei, "Haniyeh met Khamenei in Tehran.", start=0)
+    b.event(NEWS.Meeting, 0, "Meeting: Ismail Haniyeh, Ali Khamenei", "Haniyeh met Khamenei.",
+            "2024-03-27", participant=[haniyeh, khamenei], place=tehran)
+    report = store.load(b.graph)
+    # new: article a2, Khamenei, the meeting; Haniyeh and Tehran are shared
+    assert report.nodes_created == 3
+    assert store.counts() == (18, 18 + 4)  # MET_WITH, PARTICIPANT x2, PLACE
+    met = store.query("MATCH (:Person {label: 'Ismail Haniyeh'})-[:MET_WITH]->(p) "
+                      "RETURN p.label AS who ORDER BY who").rows
+    assert met == [("Ali Khamenei",), ("Hossein Amir-Abdollahian",)]
+
+
+HOSTILE = [
+    "O'Brien \"the Quote\"",
+    "Back`tick`) DETACH DELETE n //",
+    "{braces: $rows} }) RETURN 1",
+    "MATCH (n) DETACH DELETE n",
+    "\\u0027; CREATE (x:Pwned)",
+]
+
+
+def test_hostile_names_round_trip_unchanged(store, graph_builder):
+    b = graph_builder(article_key="hostile`{'}")
+    iris = [b.entity(NEWS.Organization, f"organization/h{i}", name, name + " alias")
+            for i, name in enumerate(HOSTILE)]
+    b.relation(iris[0], NEWS.condemned, iris[1], HOSTILE[2] + " said " + HOSTILE[3])
+    store.load(b.graph)
+    rows = store.query("MATCH (o:Organization) RETURN o.uri AS uri, o.label AS label, "
+                       "o.altLabel AS alt ORDER BY uri").rows
+    assert rows == [(str(iri), name, [name + " alias"]) for iri, name in zip(iris, HOSTILE)]
+    assert store.query("MATCH (x:Pwned) RETURN count(x) AS n").rows == [(0,)]
+    sentence = store.query("MATCH ()-[r:CONDEMNED]->() RETURN r.sentence AS s").rows
+    assert sentence == [(HOSTILE[2] + " said " + HOSTILE[3],)]
+    assert store.counts()[0] == len(HOSTILE) + 1
+
+
+def test_cypher_syntax_error_has_a_position(store):
+    with pytest.raises(QuerySyntaxError, match=r"line 1, column 17"):
+        store.query("MATCH (p:Person RETURN p")
+
+
+def test_wrong_password_and_unreachable_server(neo4j_settings):
+    with pytest.raises(Neo4jConnectionError, match="refused the login"):
+        Neo4jStore(neo4j_settings["uri"], neo4j_settings["user"], "not-the-password")
+    with pytest.raises(Neo4jConnectionError, match="cannot reach Neo4j"):
+        Neo4jStore("bolt://127.0.0.1:9", "neo4j", "x")
+
+
+def test_cli_load_and_query(store, small_graph, tmp_path, neo4j_settings):
+    path = tmp_path / "g.ttl"
+    small_graph.serialize(path, format="turtle")
+    env = {"NEO4J_URI": neo4j_settings["uri"], "NEO4J_USER": neo4j_settings["user"],
+           "NEO4J_PASSWORD": neo4j_settings["password"]}
+    runner = CliRunner(env=env)
+    result = runner.invoke(main, ["load", str(path), "--batch-size", "5"])
+    assert result.exit_code == 0, result.output
+    assert "loaded 15 nodes and 18 relationships" in result.output
+    assert "database now holds 15 nodes and 18 relationships" in result.output
+    result = runner.invoke(main, ["query", "--neo4j", neo4j_settings["uri"], "--cypher",
+                                  str(QUERIES / "visits.cypher"), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["actor,place,date", "Ismail Haniyeh,Tehran,2024-03-26"]
+    result = runner.invoke(main, ["query", "--neo4j", neo4j_settings["uri"], "--cypher", "MATCH (n RETURN n"])
+    assert result.exit_code == 2 and "Cypher syntax error" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["--password", "wrong"],
+    ["--neo4j", "bolt://127.0.0.1:9"],
+])
+def test_cli_connection_errors_are_one_line_exit_1(neo4j_settings, args):
+    argv = ["query", "--neo4j", neo4j_settings["uri"], "--user", neo4j_settings["user"],
+            "--password", neo4j_settings["password"], "--cypher", "RETURN 1 AS x", *args]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("Error: ")
+
+
+@pytest.fixture(scope="module")
+def seed_graph(tmp_path_factory):
+    """The seed article built by the real pipeline: ``kg build seeds/ --date 2024-03-26``."""
+    from kg.serialize import read_graph
+
+    out = tmp_path_factory.mktemp("seed") / "tmp.ttl"
+    build = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build",
+                            str(ROOT / "seeds"), "--date", "2024-03-26", "-o", str(out), "-q"],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert build.returncode == 0, build.stderr
+    return read_graph(out)
+
+
+def test_query_pairs_agree_on_the_seed_graph_embedded_and_on_neo4j(store, seed_graph):
+    store.load(seed_graph)
+    sparql_store = store_from_graph(seed_graph)
+    pg = to_property_graph(seed_graph)
+    found = 0
+    for name in PAIRS:
+        sparql = run_sparql(sparql_store, read_query(str(QUERIES / f"{name}.rq")))
+        cypher_text = read_query(str(QUERIES / f"{name}.cypher"))
+        embedded = run_cypher(pg, cypher_text)
+        neo4j = store.query(cypher_text)
+        assert embedded == sparql, name
+        assert neo4j == sparql, name
+        found += bool(sparql.rows)
+    assert found >= len(PAIRS) // 2, "most pairs should find something in the seed article"
