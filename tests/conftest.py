@@ -157,3 +157,31 @@ def neo4j_settings() -> dict[str, str]:
         pytest.skip(message)
     return {"uri": uri, "user": os.environ.get("NEO4J_USER", "neo4j"),
             "password": os.environ.get("NEO4J_PASSWORD", "")}
+
+
+# --- the seed article, extracted once per session with the real spaCy model --------------------
+
+SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds")
+SEED_DATE = date(2024, 3, 26)
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    from kg.extract import Extractor
+
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def seed_extraction(extractor):
+    from kg.readers import iter_articles
+
+    (article,) = [a for a in iter_articles([SEED_DIR], default_date=SEED_DATE)]
+    return extractor.extract(article)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_extraction):
+    from kg.rdf import extraction_graph
+
+    return extraction_graph([seed_extraction])

@@ -1,0 +1,145 @@
+"""The kg command line: inputs, exit codes, error text, formats, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+from kg.serialize import read_graph
+
+SEEDS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds")
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture()
+def mixed_folder(tmp_path):
+    d = tmp_path / "corpus"
+    (d / "nested").mkdir(parents=True)
+    (d / "good.txt").write_text("Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday.\n", encoding="utf-8")
+    (d / "nested" / "story.md").write_text(
+        "---\ntitle: Talks in Doha\ndate: 2024-03-20\nsource: Wire\n---\n"
+        "Qatari Prime Minister Mohammed bin Abdulrahman Al Thani met Antony Blinken in Doha.\n",
+        encoding="utf-8")
+    (d / "empty.txt").write_text("", encoding="utf-8")
+    (d / "blob.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
+    (d / "latin.txt").write_bytes("The café owner in Paris said Fran\xe7ois Hollande visited Berlin.\n"
+                                  .replace("é", "\xe9").encode("latin-1"))
+    lines = [json.dumps({"id": "j1", "text": "Israeli Foreign Minister Israel Katz visited Paris.",
+                         "date": "2024-03-01", "url": "https://example.org/j1", "source": "Example"}),
+             '{"id": "j2", "text": "broken',
+             json.dumps({"id": "j3", "text": "Egypt condemned the attack on Rafah."})]
+    (d / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return d
+
+
+def test_build_seed_prints_summary_and_writes_turtle(runner, tmp_path):
+    out = tmp_path / "graph.ttl"
+    result = runner.invoke(main, ["build", SEEDS, "--date", "2024-03-26", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "articles read: 1" in result.output
+    assert "Person" in result.output and "visited" in result.output and "Visit" in result.output
+    assert "skipped inputs: 0" in result.output
+    assert len(read_graph(out)) > 200
+
+
+def test_mixed_folder_reads_every_readable_article_and_names_each_skip(runner, mixed_folder, tmp_path):
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(main, ["build", str(mixed_folder), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "Traceback" not in result.output + err
+    assert f"skipped {mixed_folder / 'empty.txt'}: empty file" in err
+    assert f"skipped {mixed_folder / 'blob.txt'}: binary file" in err
+    assert f"skipped {mixed_folder / 'feed.jsonl'}:2: invalid JSON" in err
+    assert f"warning {mixed_folder / 'latin.txt'}: not valid UTF-8" in err and "cp1252" in err
+    assert "articles read: 5" in result.output
+    g = read_graph(out)
+    ids = {str(o) for o in g.objects(None, __import__("kg.namespaces").namespaces.SCHEMA.identifier)}
+    assert ids == {"good", "nested/story", "latin", "j1", "j3"}
+    labels = {str(o) for o in g.objects(None, __import__("rdflib").RDFS.label)}
+    assert "François Hollande" in labels  # cp1252 decoded, not mangled
+
+
+def test_clean_inputs_exit_zero_and_stdin_is_read(runner, tmp_path):
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(main, ["build", "-", "--date", "2024-01-02", "-o", str(out), "-j", "1"],
+                           input="Iranian officials met Hamas leaders in Tehran on Monday.\n")
+    assert result.exit_code == 0, result.output
+    assert "articles read: 1" in result.output
+
+
+def test_missing_input_is_a_one_line_error_with_status_2(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "g.ttl")])
+    assert result.exit_code == 2
+    assert f"input not found: {tmp_path / 'nope'}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_output_format_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(main, ["build", SEEDS, "-o", str(tmp_path / "g.xyz")])
+    assert result.exit_code == 2
+    assert "cannot tell the graph format" in result.output
+
+
+def test_extract_writes_the_jsonl_contract(runner, tmp_path):
+    out = tmp_path / "x.jsonl"
+    result = runner.invoke(main, ["extract", SEEDS, "--date", "2024-03-26", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    (obj,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert set(obj) == {"id", "entities", "relations", "events"}
+    text = open(os.path.join(SEEDS, os.listdir(SEEDS)[0]), encoding="utf-8").read()
+    for e in obj["entities"]:
+        assert set(e) == {"id", "type", "label", "mentions"}
+        for m in e["mentions"]:
+            assert text[m["start"]:m["end"]] == m["text"]
+    for r in obj["relations"]:
+        assert {"subject", "predicate", "object", "subject_span", "object_span", "confidence"} <= set(r)
+        assert 0 <= r["confidence"] <= 1
+    visit = next(e for e in obj["events"] if e["type"].endswith("#Visit") and e.get("date") == "2024-03-26")
+    assert text[visit["trigger"]["start"]:visit["trigger"]["end"]] == visit["trigger"]["text"] == "arrived"
+    assert {a["role"] for a in visit["arguments"]} == {"actor", "destination"}
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".trig", ".nt", ".nq", ".jsonld"])
+def test_export_round_trips_every_format(runner, tmp_path, suffix):
+    src = tmp_path / "g.ttl"
+    assert runner.invoke(main, ["build", SEEDS, "--date", "2024-03-26", "-o", str(src), "-j", "1"]).exit_code == 0
+    out = tmp_path / f"g{suffix}"
+    result = runner.invoke(main, ["export", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert isomorphic(read_graph(src), read_graph(out))
+
+
+def test_validate_reports_violations_and_exits_1(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("""
+@prefix news: <https://w3id.org/kg-news/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/kg-news/resource/entity/person/x> a news:Person ;
+    news:visited <https://w3id.org/kg-news/resource/entity/place/y> .
+<https://w3id.org/kg-news/resource/entity/place/y> a news:City ; rdfs:label "Y" .
+""", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "does not conform" in result.output
+    assert "exactly one canonical name" in result.output
+    assert "has no claim with evidence" in result.output
+
+
+def test_validate_accepts_a_built_graph(runner, tmp_path):
+    src = tmp_path / "g.ttl"
+    runner.invoke(main, ["build", SEEDS, "--date", "2024-03-26", "-o", str(src), "-j", "1"])
+    result = runner.invoke(main, ["validate", str(src)])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output

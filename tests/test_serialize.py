@@ -1,0 +1,52 @@
+"""Atomic writes: an interrupted write never replaces the previous graph."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.serialize import UnknownFormat, atomic_write, format_for, read_graph, write_graph
+
+
+def _graph(n: int) -> Graph:
+    g = Graph()
+    for i in range(n):
+        g.add((URIRef(f"http://example.org/s{i}"), URIRef("http://example.org/p"), Literal(i)))
+    return g
+
+
+def test_failed_write_leaves_previous_file_and_no_temp(tmp_path):
+    target = tmp_path / "graph.ttl"
+    write_graph(_graph(3), target)
+    before = target.read_bytes()
+    with pytest.raises(RuntimeError):
+        with atomic_write(target) as handle:
+            handle.write(b"@prefix broken")
+            raise RuntimeError("killed mid-write")
+    assert target.read_bytes() == before
+    assert os.listdir(tmp_path) == ["graph.ttl"]
+
+
+def test_interrupted_serialisation_keeps_previous_graph(tmp_path, monkeypatch):
+    target = tmp_path / "graph.nt"
+    write_graph(_graph(5), target)
+    before = target.read_bytes()
+
+    def explode(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Graph, "serialize", explode)
+    with pytest.raises(KeyboardInterrupt):
+        write_graph(_graph(50), target)
+    monkeypatch.undo()
+    assert target.read_bytes() == before
+    assert len(read_graph(target)) == 5
+
+
+def test_format_follows_extension():
+    assert format_for("a.ttl") == "turtle"
+    assert format_for("a.JSONLD") == "json-ld"
+    with pytest.raises(UnknownFormat):
+        format_for("a.rdf.zip")
