@@ -223,7 +223,8 @@ def dateline_date(text: str) -> date | None:
     if len(head) < 2:
         return None
     m = _DATELINE_DATE.search(head[0])
-    if not m:
+    if not m or not re.match(r"^[A-Z][A-Za-z .'’-]{1,40},\s*(?:\(?[A-Za-z]+\)?,?\s*)?$",
+                             head[0][:m.start()]):
         return None
     try:
         return date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2)))

@@ -644,17 +644,31 @@ def verb_relations(doc: Doc, index: EntityIndex, drafts: list[EventDraft]) -> li
                                                       f"verb:{lemma}", "verb"),
                                             fact.value, fact.speaker))
         if lemma in ("base", "headquarter") and token.tag_ == "VBN":
-            places = [(k, s) for p, k, s in _prep_objects(token, index) if p in ("in", "at")]
-            owners = index.entities_of(token.head) if token.dep_ in ("acl", "amod") else \
-                _subjects(token, index) or [(k, s) for k, s in _objects(token, index)]
-            for o_key, o_span in owners:
-                for p_key, p_span in places:
-                    if index.type_of.get(o_key) == "Organization" and index.type_of.get(p_key) in PLACE_TYPES:
-                        fact = factuality(token, index)
-                        out.append(Relation(o_key, "basedIn", p_key, o_span, p_span,
-                                            _evidence(doc, [token], [o_span, p_span],
-                                                      f"verb:{lemma}-in", "verb"),
-                                            fact.value, fact.speaker))
+            out.extend(_based_in(doc, token, index))
+    return out
+
+
+def _based_in(doc: Doc, token: Token, index: EntityIndex) -> list[Relation]:
+    """"X, which is headquartered in Y", "X, a group based in Y", "the Y-based X"."""
+    places = [(k, s) for p, k, s in _prep_objects(token, index) if p in ("in", "at")]
+    places += [e for c in token.children if c.dep_ in ("npadvmod", "compound")
+               for e in index.entities_of(c)]
+    if token.dep_ in ("acl", "amod", "relcl"):
+        owner_token = token.head
+        if owner_token.dep_ == "appos" and owner_token.i not in index.key_at:
+            owner_token = owner_token.head
+        owners = index.entities_of(owner_token)
+    else:
+        owners = _subjects(token, index) or _objects(token, index)
+    out = []
+    fact = factuality(token, index)
+    for o_key, o_span in owners:
+        for p_key, p_span in places:
+            if index.type_of.get(o_key) == "Organization" and index.type_of.get(p_key) in PLACE_TYPES:
+                out.append(Relation(o_key, "basedIn", p_key, o_span, p_span,
+                                    _evidence(doc, [token], [o_span, p_span],
+                                              f"verb:{token.lemma_.lower()}-in", "verb"),
+                                    fact.value, fact.speaker))
     return out
 
 

@@ -1,0 +1,44 @@
+"""Entity resolution on hand-made mentions (no model)."""
+
+from kg.iri import entity_iri, entity_key, normalise_name, slug
+from kg.resolve import NamedMention, acronym, cluster_mentions
+
+
+def m(text, type_, name=None, start=0):
+    return NamedMention(start, start + len(text), text, type_, name or text)
+
+
+def test_surname_joins_the_full_name():
+    clusters = cluster_mentions([m("Ismail Haniyeh", "Person"), m("Haniyeh", "Person"),
+                                 m("Haniyeh", "Person")])
+    (c,) = clusters
+    assert c.key == "person/ismail-haniyeh" and c.label == "Ismail Haniyeh" and len(c.members) == 3
+
+
+def test_ambiguous_surname_stays_apart():
+    clusters = cluster_mentions([m("Joe Biden", "Person"), m("Hunter Biden", "Person"), m("Biden", "Person")])
+    assert {c.key for c in clusters} == {"person/joe-biden", "person/hunter-biden", "person/biden"}
+
+
+def test_acronym_joins_the_organisation():
+    clusters = cluster_mentions([m("UN Security Council", "Organization", "United Nations Security Council"),
+                                 m("UNSC", "Organization")])
+    (c,) = clusters
+    assert c.label == "United Nations Security Council"
+    assert acronym("United Nations Security Council") == "UNSC"
+
+
+def test_majority_type_wins_and_org_place_readings_meet():
+    clusters = cluster_mentions([m("Hamas", "Organization"), m("Hamas", "City"), m("Hamas", "Organization")])
+    (c,) = clusters
+    assert c.type == "Organization"
+
+
+def test_keys_are_deterministic_and_iri_safe():
+    assert entity_key("Person", "Hossein Amir-Abdollahian") == "person/hossein-amir-abdollahian"
+    assert entity_key("City", "Tehran") == entity_key("Country", "tehran") == "place/tehran"
+    assert normalise_name("Amir-Abdollahian’s") == "amir abdollahian"
+    hostile = 'Robert"); DROP TABLE `x` {a} <b>'
+    assert all(c.isalnum() or c == "-" for c in slug(hostile))
+    assert " " not in str(entity_iri(entity_key("Organization", hostile)))
+    assert slug("") != ""

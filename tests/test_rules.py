@@ -1,0 +1,169 @@
+"""Extraction rules on short hand-written sentences, with the real spaCy model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.records import Article
+
+pytestmark = pytest.mark.model
+
+ANCHOR = date(2024, 3, 26)  # a Tuesday
+
+
+def read(extractor, text: str, when: date | None = ANCHOR):
+    return extractor.extract(Article("t", text, date=when))
+
+
+def facts(ex, factuality="Asserted"):
+    return {(r.subject, r.predicate, r.object) for r in ex.relations if r.factuality == factuality}
+
+
+def events(ex, type_):
+    return [e for e in ex.events if e.type == type_]
+
+
+def test_demonym_means_the_state_before_state_nouns(extractor):
+    ex = read(extractor, "Iranian officials met Hamas leaders in Tehran.")
+    assert ("place/iran", "Country") in {(e.key, e.type) for e in ex.entities}
+
+
+def test_demonym_that_only_describes_is_no_entity(extractor):
+    ex = read(extractor, "The Palestinian enclave is under siege.")
+    assert not ex.entities
+
+
+def test_plural_demonym_is_the_people(extractor):
+    ex = read(extractor, "Thousands of Palestinians fled south.")
+    assert ("group/palestinians", "Group") in {(e.key, e.type) for e in ex.entities}
+
+
+def test_title_gives_leader_of(extractor):
+    ex = read(extractor, "Hezbollah chief Hassan Nasrallah spoke on television.")
+    assert ("person/hassan-nasrallah", "leaderOf", "organization/hezbollah") in facts(ex)
+
+
+def test_state_title_ties_person_to_country(extractor):
+    ex = read(extractor, "Egyptian Foreign Minister Sameh Shoukry arrived in Amman.")
+    assert ("person/sameh-shoukry", "worksFor", "place/egypt") in facts(ex)
+    assert ("person/sameh-shoukry", "visited", "place/amman") in facts(ex)
+
+
+def test_spokesperson_title(extractor):
+    ex = read(extractor, "Pentagon spokesman John Kirby said the talks went well.")
+    assert ("person/john-kirby", "spokespersonFor", "organization/pentagon") in facts(ex)
+
+
+def test_visit_verb_gives_edge_and_dated_event(extractor):
+    ex = read(extractor, "Antony Blinken visited Cairo on Monday.")
+    assert ("person/antony-blinken", "visited", "place/cairo") in facts(ex)
+    (visit,) = events(ex, "Visit")
+    assert visit.date == "2024-03-25"
+    assert visit.cameo == "042"
+
+
+def test_meeting_with_talks(extractor):
+    ex = read(extractor, "Emmanuel Macron held talks with Joe Biden in Berlin.")
+    assert ("person/emmanuel-macron", "metWith", "person/joe-biden") in facts(ex)
+    (meeting,) = events(ex, "Meeting")
+    assert ("place", "place/berlin") in {(a.role, a.entity) for a in meeting.arguments}
+
+
+@pytest.mark.parametrize("verb,predicate", [("condemned", "condemned"), ("praised", "praised"),
+                                            ("thanked", "thanked"), ("accused", "accused"),
+                                            ("rejected", "rejected")])
+def test_stance_verbs(extractor, verb, predicate):
+    ex = read(extractor, f"Turkey {verb} Israel on Friday.")
+    assert ("place/turkey", predicate, "place/israel") in facts(ex)
+
+
+def test_based_in(extractor):
+    ex = read(extractor, "Amnesty International, which is headquartered in London, published a report.")
+    assert ("organization/amnesty-international", "basedIn", "place/london") in facts(ex)
+
+
+def test_negated_visit_is_not_asserted(extractor):
+    ex = read(extractor, "Benjamin Netanyahu did not visit Washington.")
+    assert ("person/benjamin-netanyahu", "visited", "place/washington") not in facts(ex)
+    (visit,) = events(ex, "Visit")
+    assert visit.factuality == "Negated"
+
+
+def test_denied_visiting_is_not_asserted(extractor):
+    ex = read(extractor, "Hamas denied visiting Cairo.")
+    assert not facts(ex)
+    assert all(e.factuality == "Negated" for e in events(ex, "Visit"))
+
+
+def test_claims_in_reported_speech_are_attributed_not_asserted(extractor):
+    ex = read(extractor, "Joe Biden said that Vladimir Putin visited Pyongyang.")
+    assert ("person/vladimir-putin", "visited", "place/pyongyang") not in facts(ex)
+    reported = [r for r in ex.relations if r.factuality == "Reported"]
+    assert [(r.subject, r.object, r.attributed_to) for r in reported] == [
+        ("person/vladimir-putin", "place/pyongyang", "person/joe-biden")]
+    (statement,) = events(ex, "Statement")
+    assert statement.quote == "that Vladimir Putin visited Pyongyang"
+
+
+def test_agency_reports_are_sourcing_not_speech(extractor):
+    ex = read(extractor, "Ismail Haniyeh arrived in Tehran, Anadolu Agency reports.")
+    assert ("person/ismail-haniyeh", "visited", "place/tehran") in facts(ex)
+
+
+def test_hedged_event(extractor):
+    ex = read(extractor, "Israeli forces may attack Rafah.")
+    assert all(e.factuality == "Hedged" for e in events(ex, "Attack"))
+
+
+def test_casualty_report(extractor):
+    ex = read(extractor, "More than 1,200 people were killed and 3,400 wounded in the fighting.")
+    (report,) = events(ex, "CasualtyReport")
+    assert (report.death_count, report.injury_count, report.at_least) == (1200, 3400, True)
+
+
+def test_killed_gives_edge_and_death(extractor):
+    ex = read(extractor, "John Wilkes Booth killed Abraham Lincoln.")
+    assert ("person/john-wilkes-booth", "killed", "person/abraham-lincoln") in facts(ex)
+    assert events(ex, "Death")
+
+
+def test_boilerplate_lines_give_nothing(extractor):
+    text = ("Kyiv, Reuters – Ukrainian President Volodymyr Zelensky visited Kharkiv on Sunday.\n"
+            "Also Read: Vladimir Putin Visits Beijing As Xi Jinping Hosts Summit\n"
+            "By Jane Doe\n(T/RE1/P2)\nReuters News Agency\n")
+    ex = read(extractor, text)
+    labels = {e.label for e in ex.entities}
+    assert "Xi Jinping" not in labels and "Vladimir Putin" not in labels and "Jane Doe" not in labels
+    assert "Volodymyr Zelensky" in labels
+    assert ex.dateline == "Kyiv, Reuters"
+    assert ("person/volodymyr-zelensky", "leaderOf", "place/ukraine") in facts(ex)
+
+
+def test_headline_tagged_as_organisation_is_dropped(extractor):
+    ex = read(extractor, "Israel Launches Iron Wall Operation In Jenin\nTroops entered Jenin on Tuesday.")
+    assert "Israel Launches Iron Wall Operation" not in {e.label for e in ex.entities}
+
+
+def test_surname_and_acronym_resolve_within_article(extractor):
+    ex = read(extractor, "The UN Security Council met on Monday. Linda Thomas-Greenfield spoke. "
+                         "The UNSC later adjourned. Thomas-Greenfield left.")
+    keys = [e.key for e in ex.entities]
+    assert keys.count("organization/united-nations-security-council") == 1
+    assert "organization/unsc" not in keys
+    council = next(e for e in ex.entities if e.key == "organization/united-nations-security-council")
+    assert {m.span.text for m in council.mentions} >= {"UN Security Council", "UNSC"}
+
+
+def test_unresolvable_date_is_kept_as_text(extractor):
+    ex = read(extractor, "Protesters rallied in Paris in recent weeks.", when=None)
+    dated = [e for e in ex.events if e.date]
+    assert not dated
+
+
+@pytest.mark.parametrize("text,org,place", [
+    ("Hamas, a group based in Gaza, said nothing.", "organization/hamas", "place/gaza-strip"),
+])
+def test_based_in_variants(extractor, text, org, place):
+    assert (org, "basedIn", place) in facts(read(extractor, text))
