@@ -176,6 +176,36 @@ class GraphBuilder:
         self._evidence(node, art, e.evidence)
 
 
+def merge_partial_person_names(graph: Graph) -> int:
+    """Across articles, a person named by one word ("Haniyeh") is the one person of the graph
+    whose full name ends with it; the one-word node is folded into the full one. Ambiguous
+    surnames stay apart. Returns the number of nodes merged."""
+    people = {s: str(graph.value(s, RDFS.label)) for s in graph.subjects(RDF.type, NEWS.Person)}
+    by_surname: dict[str, list[URIRef]] = {}
+    for node, label in people.items():
+        words = iri.normalise_name(label).split()
+        if len(words) > 1:
+            by_surname.setdefault(words[-1], []).append(node)
+    merged = 0
+    for node, label in people.items():
+        words = iri.normalise_name(label).split()
+        hosts = by_surname.get(words[0], []) if len(words) == 1 else []
+        if len(hosts) != 1:
+            continue
+        host = hosts[0]
+        for p, o in list(graph.predicate_objects(node)):
+            graph.remove((node, p, o))
+            if p == RDFS.label:
+                graph.add((host, SKOS.altLabel, o))
+            elif p != RDF.type:
+                graph.add((host, p, o))
+        for s, p in list(graph.subject_predicates(node)):
+            graph.remove((s, p, node))
+            graph.add((s, p, host))
+        merged += 1
+    return merged
+
+
 def event_label(e: Event, labels: dict[str, str]) -> str:
     """A readable name: ``"Visit: Ismail Haniyeh to Tehran (2024-03-26)"``."""
     def names(*roles):
@@ -204,6 +234,7 @@ def extraction_graph(extractions) -> Graph:
     builder = GraphBuilder()
     for ex in extractions:
         builder.add(ex)
+    merge_partial_person_names(builder.graph)
     return builder.graph
 
 

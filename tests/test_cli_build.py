@@ -143,3 +143,28 @@ def test_validate_accepts_a_built_graph(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(src)])
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output
+
+
+def test_same_entity_is_one_node_across_articles(runner, tmp_path):
+    from rdflib import RDF, RDFS
+
+    from kg.namespaces import NEWS, RES
+
+    d = tmp_path / "two"
+    d.mkdir()
+    (d / "a.txt").write_text("Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday.\n", encoding="utf-8")
+    (d / "b.txt").write_text("Haniyeh thanked Iran. The UNSC met on Monday.\n", encoding="utf-8")
+    (d / "c.txt").write_text("The UN Security Council passed a resolution.\n", encoding="utf-8")
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(main, ["build", str(d), "--date", "2024-03-26", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    g = read_graph(out)
+    haniyeh = RES["entity/person/ismail-haniyeh"]
+    people = set(g.subjects(RDF.type, NEWS.Person))
+    assert people == {haniyeh}
+    assert (haniyeh, NEWS.thanked, RES["entity/place/iran"]) in g
+    assert len(list(g.objects(haniyeh, NEWS.mention))) == 2
+    councils = [s for s in g.subjects(RDF.type, NEWS.Organization)
+                if "Security Council" in str(g.value(s, RDFS.label))]
+    assert councils == [RES["entity/organization/united-nations-security-council"]]
+    assert len(list(g.objects(councils[0], NEWS.mention))) == 2
