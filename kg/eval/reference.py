@@ -110,3 +110,95 @@ def tune_threshold(model: RelationModel, docs: list[Conll04Doc], nlp,
         rel, _ = score_conll04(docs, records, keep_errors=False)
         best = max(best, (rel.micro.f1, th))
     return best
+
+
+# ------------------------------------------------------------------ events from the lexicon
+
+NOT_TRIGGER_ENTS = frozenset({"DATE", "TIME", "PERSON", "ORG", "GPE", "NORP", "CARDINAL", "ORDINAL",
+                              "WORK_OF_ART", "LAW"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+SUBJECT_TARGET = {("Death", "die"), ("Injury", "injured"), ("Death", "dead")}
+
+
+def _arg_span(tok):
+    """The entity span a token is part of, else the token's own characters."""
+    if tok.ent_type_:
+        for e in tok.doc.ents:
+            if e.start <= tok.i < e.end:
+                return e.start_char, e.end_char, e.text
+    return tok.idx, tok.idx + len(tok), tok.text
+
+
+def _conj_expand(tok):
+    return [tok] + [c for c in tok.children if c.dep_ == "conj"]
+
+
+def lexicon_arguments(trigger, event: str) -> list[tuple[str, object]]:
+    """(role, token) arguments of a trigger by a few dependency rules."""
+    args = []
+    subj_role = "participant" if event == "Meeting" else "target" if event in ("Death", "Injury") and \
+        trigger.pos_ != "VERB" or trigger.lemma_ == "die" else "actor"
+    obj_role = {"Visit": "destination", "Meeting": "participant"}.get(event, "target")
+    for c in trigger.children:
+        if c.dep_ in ("nsubj",):
+            args += [(subj_role, t) for t in _conj_expand(c)]
+        elif c.dep_ == "nsubjpass":
+            args += [("target", t) for t in _conj_expand(c)]
+        elif c.dep_ in ("dobj", "attr") and trigger.pos_ == "VERB":
+            args += [(obj_role, t) for t in _conj_expand(c)]
+        elif c.dep_ == "agent":
+            args += [("actor", p) for p in c.children if p.dep_ == "pobj"]
+        elif c.dep_ == "poss" and trigger.pos_ == "NOUN":
+            args.append(("actor", c))
+        elif c.dep_ == "compound" and c.ent_type_ in PLACE_LABELS:
+            args.append(("place", c))
+        elif c.dep_ == "prep":
+            prep = c.lower_
+            for p in c.children:
+                if p.dep_ != "pobj":
+                    continue
+                if prep in ("in", "at", "near", "outside", "inside") and (p.ent_type_ in PLACE_LABELS or p.pos_ == "PROPN"):
+                    args.append(("destination" if event == "Visit" else "place", p))
+                elif prep == "to" and event == "Visit":
+                    args.append(("destination", p))
+                elif prep in ("on", "against") and event == "Attack":
+                    args.append(("target", p))
+                elif prep == "with" and event in ("Attack", "Injury", "Death", "Damage"):
+                    args.append(("instrument", p))
+                elif prep == "with" and event == "Meeting":
+                    args.append(("participant", p))
+                elif prep == "by" and trigger.pos_ == "NOUN":
+                    args.append(("actor", p))
+    # a participle modifying a noun ("soldiers killed in the blast") has that noun as target
+    if trigger.dep_ in ("acl", "amod") and event in ("Death", "Injury", "Arrest", "Damage"):
+        args.append(("target", trigger.head))
+    return args
+
+
+def lexicon_events(doc, lexicon: dict[tuple[str, str], str]) -> list[dict]:
+    """Issue-2 event dicts for every token the lexicon reads as a trigger."""
+    from kg.eval.trigger_analysis import lexicon_lookup
+
+    events = []
+    for tok in doc:
+        if tok.ent_type_ in NOT_TRIGGER_ENTS:
+            continue
+        cls = lexicon_lookup(lexicon, tok.lemma_.lower(), tok.pos_)
+        if cls is None:
+            continue
+        arguments = []
+        for role, a in lexicon_arguments(tok, cls):
+            s, e, text = _arg_span(a)
+            arguments.append({"role": role, "entity": f"{RES}mention/{s}-{e}", "start": s, "end": e,
+                              "text": text})
+        events.append({"id": f"{RES}event/{tok.idx}-{cls.lower()}", "type": NEWS + cls,
+                       "trigger": {"start": tok.idx, "end": tok.idx + len(tok), "text": tok.text},
+                       "arguments": arguments, "confidence": 0.5})
+    return events
+
+
+def run_reference_events(articles: Iterable[Article], nlp, lexicon) -> Iterator[dict]:
+    """Issue-2 records holding only the events the trigger lexicon reads."""
+    stream = ((a.text, a.id) for a in articles)
+    for doc, article_id in nlp.pipe(stream, as_tuples=True, batch_size=16):
+        yield {"id": article_id, "entities": [], "relations": [], "events": lexicon_events(doc, lexicon)}

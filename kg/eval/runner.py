@@ -25,12 +25,19 @@ def extract_records(articles: Iterable[Article], model: str | None = None) -> It
 
 def reference_records(articles: Iterable[Article], model: str | None = None,
                       relation_model: str | None = None) -> Iterator[dict]:
-    """Issue-2 records from spaCy NER plus the relation model alone (see :mod:`kg.eval.reference`)."""
-    from kg.eval.reference import run_reference
+    """Issue-2 records from spaCy NER, the relation model and the trigger lexicon alone
+    (see :mod:`kg.eval.reference`)."""
+    from kg.eval.reference import run_reference, run_reference_events
     from kg.eval.train_relations import load_nlp
+    from kg.eval.trigger_analysis import DEFAULT_LEXICON, read_lexicon
     from kg.extract.relation_model import RelationModel
 
-    yield from run_reference(articles, load_nlp(model), RelationModel.load(relation_model))
+    nlp = load_nlp(model)
+    articles = list(articles)
+    events = {r["id"]: r["events"] for r in run_reference_events(articles, nlp, read_lexicon(DEFAULT_LEXICON))}
+    for record in run_reference(articles, nlp, RelationModel.load(relation_model)):
+        record["events"] = events[record["id"]]
+        yield record
 
 
 def read_records(source: str | Path | IO[str]) -> dict[str, dict]:
