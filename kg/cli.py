@@ -58,15 +58,22 @@ def main():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the extraction.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-def extract(inputs, output, fmt, article_date, model, quiet, jobs):
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Extract on the Dask cluster at ADDRESS (e.g. tcp://scheduler:8786).")
+def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address):
     """Extract entities, relations and events from INPUTS into JSON Lines, one article a line.
 
     INPUTS are .txt/.md files, folders of them, .jsonl files, or - for stdin.
     """
     from kg.pipeline import run_extract
 
-    report = run_extract(inputs, output, default_date=article_date, model=model,
-                         jobs=jobs, quiet=quiet)
+    from kg.distributed import DaskUnavailable
+
+    try:
+        report = run_extract(inputs, output, default_date=article_date, model=model,
+                             jobs=jobs, quiet=quiet, dask=dask_address)
+    except DaskUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(report.summary(), err=True)
     sys.exit(1 if report.skipped else 0)
 
@@ -77,16 +84,21 @@ def extract(inputs, output, fmt, article_date, model, quiet, jobs):
               help="Graph file; the format follows the extension (.ttl .trig .nt .nq .jsonld).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
               help="Cache directory: re-runs only process new or changed articles.")
-def build(inputs, output, article_date, model, quiet, jobs, cache_dir):
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Extract on the Dask cluster at ADDRESS (e.g. tcp://scheduler:8786).")
+def build(inputs, output, article_date, model, quiet, jobs, cache_dir, dask_address):
     """Build the knowledge graph of INPUTS and write it to OUTPUT."""
+    from kg.distributed import DaskUnavailable
     from kg.pipeline import run_build
     from kg.serialize import UnknownFormat
 
     try:
         report = run_build(inputs, output, default_date=article_date, model=model,
-                           jobs=jobs, quiet=quiet, cache_dir=cache_dir)
+                           jobs=jobs, quiet=quiet, cache_dir=cache_dir, dask=dask_address)
     except UnknownFormat as exc:
         raise click.UsageError(str(exc)) from None
+    except DaskUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(report.summary())
     sys.exit(1 if report.skipped else 0)
 

@@ -1,11 +1,18 @@
 """The whole run: read inputs, extract in parallel, write JSON Lines or the graph, report.
 
-Articles stream through in batches; one bad input is reported on stderr and skipped while the
-run goes on. Workers are processes, each with its own spaCy pipeline.
+Articles stream through in batches, in input order, so memory stays flat however long the
+corpus; one bad input or one article the extractor fails on is reported on stderr and skipped
+while the run goes on. Extraction runs in this process (``jobs=1``), on a pool of worker
+processes each with its own spaCy pipeline (``jobs=N``), or on an existing Dask cluster
+(``dask="tcp://scheduler:8786"``, see :mod:`kg.distributed`). With a cache directory,
+``run_build`` reads only new or changed articles (see :mod:`kg.cache`)::
+
+    report = run_build(["corpus/"], "graph.ttl", jobs=2, cache_dir="cache/")
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -17,6 +24,9 @@ from typing import Iterable, Iterator
 
 from kg.readers import Skipped, Warning_, iter_articles
 from kg.records import Article, ArticleExtraction
+
+# articles per nlp.pipe call and per task sent to a worker
+BATCH_SIZE = 32
 
 
 @dataclass
@@ -66,13 +76,91 @@ def default_jobs() -> int:
 def _articles(inputs: Iterable[str], default_date: date | None, report: RunReport) -> Iterator[Article]:
     for item in iter_articles(inputs, default_date=default_date):
         if isinstance(item, Skipped):
-            report.skipped.append(item)
-            print(str(item), file=sys.stderr)
+            _skip(report, item)
         elif isinstance(item, Warning_):
             report.warnings.append(item)
-            print(str(item), file=sys.stderr)
+            _echo(str(item))
         else:
             yield item
+
+
+def _echo(message: str) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)  # above the progress bar, not through it
+
+
+def _skip(report: RunReport, item: Skipped) -> None:
+    report.skipped.append(item)
+    _echo(str(item))
+
+
+def count_articles(inputs: Iterable[str]) -> int | None:
+    """A cheap count of the articles ``inputs`` hold, for the progress bar; None for stdin.
+
+    Files are counted, not read, except JSON Lines, whose lines are counted.
+    """
+    from pathlib import Path
+
+    from kg.readers import JSONL_SUFFIXES, TEXT_SUFFIXES
+
+    total = 0
+    for spec in inputs:
+        if spec == "-":
+            return None
+        path = Path(spec)
+        files = ([p for p in path.rglob("*") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+                 if path.is_dir() else [path] if path.is_file() else [])
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in TEXT_SUFFIXES:
+                total += 1
+            elif suffix in JSONL_SUFFIXES:
+                try:
+                    with open(file, "rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    pass
+    return total
+
+
+def progress(items: Iterable, total: int | None, quiet: bool, desc: str = "extract") -> Iterable:
+    """``items`` with a progress bar on stderr (articles/s, ETA) once a run passes 2 s.
+
+    Quiet with ``quiet`` or when stderr is not a terminal.
+    """
+    if quiet or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, unit=" articles", file=sys.stderr, delay=2.0,
+                dynamic_ncols=True, smoothing=0.1)
+
+
+# --- extraction ----------------------------------------------------------------------------
+
+Extracted = ArticleExtraction | Skipped
+
+
+def extract_batch(extractor, batch: list[Article]) -> list[Extracted]:
+    """Extractions of ``batch`` in order; an article the extractor fails on becomes ``Skipped``.
+
+    The batch goes through ``nlp.pipe`` at once; only when that fails are its articles retried
+    one by one, to find the bad one and keep the rest.
+    """
+    try:
+        return list(extractor.extract_many(batch))
+    except Exception:
+        pass
+    out: list[Extracted] = []
+    for article in batch:
+        try:
+            out.append(extractor.extract(article))
+        except Exception as exc:  # one bad article never stops the run
+            out.append(Skipped(article.path or article.id,
+                               f"extraction failed: {type(exc).__name__}: {exc}"))
+    return out
 
 
 # one Extractor per worker process
@@ -86,12 +174,12 @@ def _init_worker(model: str | None) -> None:
     _WORKER = Extractor(model)
 
 
-def _extract_batch(batch: list[Article]) -> list[ArticleExtraction]:
-    return list(_WORKER.extract_many(batch))
+def _extract_in_worker(batch: list[Article]) -> list[Extracted]:
+    return extract_batch(_WORKER, batch)
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -102,32 +190,81 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: int | None = None,
-                   batch_size: int = 16) -> Iterator[ArticleExtraction]:
-    """Extractions of ``articles`` in input order, on ``jobs`` worker processes."""
+                   batch_size: int = BATCH_SIZE, dask: str | None = None) -> Iterator[Extracted]:
+    """Extractions of ``articles`` in input order, with ``Skipped`` for articles that failed.
+
+    ``jobs`` worker processes (default: all cores), or the Dask cluster at ``dask``. At most a
+    few batches per worker are in flight, so memory does not grow with the corpus.
+    """
+    chunks = batches(articles, batch_size)
+    first = next(chunks, None)
+    if first is None:  # nothing to extract (say, all cached): load no model, start no worker
+        return
+    chunks = itertools.chain([first], chunks)
+    if dask:
+        from kg.distributed import extract_on_dask
+
+        yield from extract_on_dask(itertools.chain.from_iterable(chunks), dask, model=model,
+                                   batch_size=batch_size)
+        return
     jobs = jobs or default_jobs()
     if jobs == 1:
         from kg.extract import Extractor
 
-        yield from Extractor(model).extract_many(articles)
+        extractor = Extractor(model)
+        for batch in chunks:
+            yield from extract_batch(extractor, batch)
         return
     import multiprocessing as mp
 
+    # fork shares the loaded code; spawn where fork is unsafe
     ctx = mp.get_context("spawn" if sys.platform == "darwin" else "fork")
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
-        for batch in pool.imap(_extract_batch, _batches(articles, batch_size), chunksize=1):
-            yield from batch
+        # Pool.imap would read the whole input ahead; a window of 2 batches a worker keeps
+        # the workers busy and memory flat
+        yield from ordered_window((pool.apply_async(_extract_in_worker, (batch,))
+                                   for batch in chunks),
+                                  2 * jobs, lambda pending: pending.get())
 
+
+def ordered_window(submitted: Iterable, size: int, result) -> Iterator:
+    """Items of the batch results of ``submitted`` tasks in submission order, ``size`` in flight.
+
+    ``result(task)`` waits for a task and returns its list of items.
+    """
+    from collections import deque
+
+    window: deque = deque()
+    for task in submitted:
+        window.append(task)
+        if len(window) >= size:
+            yield from result(window.popleft())
+    while window:
+        yield from result(window.popleft())
+
+
+def _extractions(stream: Iterable[Extracted], report: RunReport) -> Iterator[ArticleExtraction]:
+    for item in stream:
+        if isinstance(item, Skipped):
+            _skip(report, item)
+        else:
+            yield item
+
+
+# --- commands ------------------------------------------------------------------------------
 
 def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
-                quiet: bool = False) -> RunReport:
-    """``kg extract``: write one JSON object per article to ``output``."""
+                quiet: bool = False, dask: str | None = None) -> RunReport:
+    """``kg extract``: write one JSON object per article to ``output``, atomically."""
     from kg.jsonl import extraction_to_json
     from kg.serialize import atomic_write
 
     report = RunReport(output=output)
     started = time.perf_counter()
+    stream = extract_stream(_articles(inputs, default_date, report), model=model, jobs=jobs,
+                            dask=dask)
     with atomic_write(output, "w") as handle:
-        for ex in extract_stream(_articles(inputs, default_date, report), model=model, jobs=jobs):
+        for ex in progress(_extractions(stream, report), count_articles(inputs), quiet):
             report.count(ex)
             handle.write(json.dumps(extraction_to_json(ex), ensure_ascii=False) + "\n")
     report.seconds = time.perf_counter() - started
@@ -135,18 +272,52 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
 
 
 def run_build(inputs, output: str, default_date=None, model=None, jobs=None, quiet: bool = False,
-              cache_dir: str | None = None) -> RunReport:
-    """``kg build``: extract ``inputs`` and write their graph to ``output``."""
-    from kg.rdf import GraphBuilder
+              cache_dir: str | None = None, dask: str | None = None) -> RunReport:
+    """``kg build``: extract ``inputs`` and write their graph to ``output``, atomically.
+
+    With ``cache_dir``, only articles whose content hash is not in the cache are extracted; the
+    graph is then built from the cached extractions in input order, so it is the same graph a
+    build from scratch gives, and articles no longer in ``inputs`` leave no trace in it.
+    """
+    from kg.rdf import GraphBuilder, merge_partial_person_names
     from kg.serialize import format_for, write_graph
 
     format_for(output)  # fail on an unknown extension before any work
     report = RunReport(output=output)
     started = time.perf_counter()
     builder = GraphBuilder()
-    for ex in extract_stream(_articles(inputs, default_date, report), model=model, jobs=jobs):
-        report.count(ex)
-        builder.add(ex)
+    articles = _articles(inputs, default_date, report)
+    total = count_articles(inputs)
+    if cache_dir is None:
+        stream = extract_stream(articles, model=model, jobs=jobs, dask=dask)
+        for ex in progress(_extractions(stream, report), total, quiet):
+            report.count(ex)
+            builder.add(ex)
+    else:
+        from kg.cache import ExtractionCache, extractor_fingerprint
+
+        with ExtractionCache(cache_dir, extractor_fingerprint(model)) as cache:
+            order: list[str] = []  # content hashes in input order: all this run keeps in memory
+
+            def uncached() -> Iterator[Article]:
+                for article in articles:
+                    digest = article.content_hash
+                    order.append(digest)
+                    if digest in cache:
+                        report.cached += 1
+                    else:
+                        yield article
+
+            stream = extract_stream(uncached(), model=model, jobs=jobs, dask=dask)
+            for ex in progress(_extractions(stream, report), total, quiet):
+                cache.put(ex)  # committed in batches: a killed run keeps what it extracted
+            cache.flush()
+            for digest in progress(order, len(order), quiet, desc="graph"):
+                ex = cache.get(digest)
+                if ex is not None:  # None: extraction failed, already reported
+                    report.count(ex)
+                    builder.add(ex)
+    merge_partial_person_names(builder.graph)
     write_graph(builder.graph, output)
     report.triples = len(builder.graph)
     report.seconds = time.perf_counter() - started
