@@ -75,16 +75,14 @@ def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
             union(by_name[k], i)
         else:
             by_name[k] = i
-    # a name read as two types (spaCy's GPE and ORG for "Hamas") is one thing when the buckets
-    # differ only between organisation and place
+    # a name read as two types (spaCy's PERSON and ORG for "Manchester") is one thing in one
+    # article: the cluster then takes the majority type
     by_norm: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
         by_norm.setdefault(normalise_name(m.name), []).append(i)
     for idxs in by_norm.values():
-        buckets = {_bucket(mentions[i].type) for i in idxs}
-        if len(buckets) > 1 and "person" not in buckets:
-            for i in idxs[1:]:
-                union(idxs[0], i)
+        for i in idxs[1:]:
+            union(idxs[0], i)
 
     # 2. a person's partial name joins the one full name it is part of
     full_names: dict[str, set[int]] = {}
@@ -92,7 +90,9 @@ def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
         if m.type == "Person" and len(m.name.split()) > 1:
             full_names.setdefault(normalise_name(m.name), set()).add(find(i))
     for i, m in enumerate(mentions):
-        if m.type != "Person":
+        # spaCy often reads a bare surname as an organisation ("Fox said"); a place name from
+        # the gazetteer keeps its reading
+        if m.type not in ("Person", "Organization", "Other"):
             continue
         tokens = normalise_name(m.name).split()
         if len(tokens) >= 2 or not tokens:
@@ -101,7 +101,7 @@ def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
                  for j in roots if tokens[0] in name.split()[1:] or tokens[0] == name.split()[0]}
         surname_hosts = {find(j) for name, roots in full_names.items()
                          for j in roots if name.split()[-1] == tokens[0]}
-        chosen = surname_hosts or hosts
+        chosen = surname_hosts or (hosts if m.type == "Person" else set())
         if len(chosen) == 1:
             union(next(iter(chosen)), i)
 
@@ -123,7 +123,14 @@ def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
 
 def _make_cluster(mentions: list[NamedMention], members: list[int]) -> Cluster:
     types = Counter(mentions[i].type for i in members)
-    type_ = max(types, key=lambda t: (types[t], _SPECIFICITY.get(t, 0)))
+    full_person = any(mentions[i].type == "Person" and len(mentions[i].name.split()) > 1
+                      for i in members)
+    if full_person:
+        type_ = "Person"  # "Alastair Campbell" and the bare "Campbell" spaCy read as an ORG
+    else:
+        if "Person" in types and len(types) > 1:
+            del types["Person"]  # a one-word name also read as a place or organisation
+        type_ = max(types, key=lambda t: (types[t], _SPECIFICITY.get(t, 0)))
     names = Counter(mentions[i].name for i in members if mentions[i].type == type_)
     # the fullest name wins: most words, then most frequent, then alphabetical for determinism
     label = max(names, key=lambda n: (len(n.split()), names[n], len(n), n))

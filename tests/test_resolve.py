@@ -42,3 +42,17 @@ def test_keys_are_deterministic_and_iri_safe():
     assert all(c.isalnum() or c == "-" for c in slug(hostile))
     assert " " not in str(entity_iri(entity_key("Organization", hostile)))
     assert slug("") != ""
+
+
+def test_bare_surname_read_as_organisation_joins_the_person():
+    clusters = cluster_mentions([m("Alastair Campbell", "Person"), m("Campbell", "Organization"),
+                                 m("Campbell", "Organization")])
+    (c,) = clusters
+    assert (c.type, c.label) == ("Person", "Alastair Campbell")
+
+
+def test_one_word_name_read_as_person_and_place_is_the_place():
+    clusters = cluster_mentions([m("Manchester", "Person"), m("Manchester", "Person"),
+                                 m("Manchester", "City")])
+    (c,) = clusters
+    assert (c.key, c.type) == ("place/manchester", "City")

@@ -92,6 +92,7 @@ sen senator rep minister chancellor pope cardinal
 JUNK_ENTITY_WORDS = frozenset("""
 supreme foreign senior minister ministry officials official leader president chief state
 government national international breaking update exclusive also read more related
+shadow budget chamber committee inquiry election department ministry council party opposition
 """.split())
 
 # Media whose "X reports" is sourcing, not a claim of an actor in the story.

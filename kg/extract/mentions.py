@@ -83,7 +83,13 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
     if type_ == "Organization" and key in gaz.demonym_of:
         return None  # "Israeli" tagged ORG: a demonym outside a state phrase
     if type_ == "Person":
-        return _make(ent, "Person", person_name(text), "name")
+        name = person_name(text)
+        if name.casefold() in JUNK_ENTITY_WORDS:
+            return None  # "General Election" read as a person
+        return _make(ent, "Person", name, "name")
+    if type_ == "Organization" and len(ent) == 2 and ent[0].lower_.rstrip(".") in HONORIFICS \
+            and ent[1].text[:1].isupper() and ent[1].lower_ not in JUNK_ENTITY_WORDS:
+        return _make(ent, "Person", person_name(text), "name")  # "Mr Balls" read as ORG
     return _make(ent, type_, _expand_un(text), "name")
 
 
@@ -151,8 +157,14 @@ def _demonym(ent: SpacySpan) -> MentionCandidate | None:
     """A nationality word: the state where the text means the state, the people where it means
     the people, and nothing where it only describes ("the Palestinian enclave")."""
     gaz = gazetteer()
+    ent = _trim(ent)
+    if ent is None:
+        return None
     root = ent.root
     key = ent.text.casefold()
+    if key in gaz.aliases:  # parties and other named groups: "Tories", "Lib Dems"
+        canonical, cls = gaz.aliases[key]
+        return _make(ent, cls, canonical, "name")
     country = gaz.demonym_of.get(key)
     if root.dep_ in ("amod", "compound") and root.head.i >= ent.end:
         head = root.head
