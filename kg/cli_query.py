@@ -59,8 +59,8 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
         raise click.UsageError("give exactly one of --sparql and --cypher")
     if neo4j_uri and sparql is not None:
         raise click.UsageError("Neo4j runs Cypher only; use --cypher with --neo4j")
-    if not neo4j_uri and graph is None:
-        raise click.UsageError("give a GRAPH file, or --neo4j URI")
+    if (graph is None) == (neo4j_uri is None):
+        raise click.UsageError("give a GRAPH file or --neo4j URI (one of them)")
     text = read_query(sparql if sparql is not None else cypher)
     try:
         if neo4j_uri:

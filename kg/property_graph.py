@@ -133,6 +133,8 @@ def to_property_graph(graph: Graph, ontology: Ontology | None = None) -> nx.Mult
         attrs: dict[str, Any] = {}
         for name, values in props.items():
             values = sorted(set(values), key=_sort_key)
+            if len({type(v) for v in values}) > 1:  # Neo4j lists must be of one type
+                values = sorted({str(v) for v in values})
             attrs[name] = values if name in _LIST_PROPERTIES or len(values) > 1 else values[0]
         if "Event" in labels[node]:
             attrs.update(_evidence(graph, node))

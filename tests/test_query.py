@@ -119,6 +119,8 @@ def test_cli_needs_exactly_one_language(graph_file):
     assert result.exit_code == 2 and "exactly one of --sparql and --cypher" in result.output
     result = CliRunner().invoke(main, ["query", "--cypher", "RETURN 1"])
     assert result.exit_code == 2 and "GRAPH" in result.output
+    result = CliRunner().invoke(main, ["query", graph_file, "--neo4j", "bolt://x:1", "--cypher", "RETURN 1"])
+    assert result.exit_code == 2 and "one of them" in result.output
 
 
 def test_cli_export_graphml(graph_file, tmp_path):
