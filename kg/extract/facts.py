@@ -100,13 +100,21 @@ def _sentence(token: Token) -> Span:
     return Span(sent.start_char + offset, sent.start_char + offset + len(text), text)
 
 
+def _doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per doc: spaCy rebuilds it from every token on each access."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 def _evidence(doc: Doc, tokens: list[Token], spans: list[Span], rule: str, kind: str) -> Evidence:
     sentence = _sentence(tokens[0])
     spans = [s for s in spans if sentence.start <= s.start and s.end <= sentence.end]
     starts = [t.idx for t in tokens] + [s.start for s in spans]
     ends = [t.idx + len(t.text) for t in tokens] + [s.end for s in spans]
     start, end = min(starts), max(ends)
-    return Evidence(sentence, Span(start, end, doc.text[start:end]),
+    return Evidence(sentence, Span(start, end, _doc_text(doc)[start:end]),
                     CONFIDENCE[kind], rule)
 
 
@@ -616,7 +624,7 @@ def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
             sentence = Span(sentence.start + sentence.text.find(stripped),
                             sentence.start + sentence.text.find(stripped) + len(stripped), stripped)
             out.append(CasualtyDraft(counts.get("deaths"), counts.get("injuries"), at_least,
-                                     Span(start, end, doc.text[start:end]), sentence, group))
+                                     Span(start, end, _doc_text(doc)[start:end]), sentence, group))
     return out
 
 
