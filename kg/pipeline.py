@@ -26,7 +26,7 @@ from kg.readers import Skipped, Warning_, iter_articles
 from kg.records import Article, ArticleExtraction
 
 # articles per nlp.pipe call and per task sent to a worker
-BATCH_SIZE = 32
+BATCH_SIZE = 16
 
 
 @dataclass
