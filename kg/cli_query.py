@@ -52,8 +52,7 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
     kg query out/graph.ttl --cypher 'MATCH (p:Person) RETURN p.label AS name' --format json
     kg query --neo4j bolt://127.0.0.1:7687 --cypher queries/visits.cypher
     """
-    from kg.query import (QueryError, QuerySyntaxError, format_result, read_query,
-                          run_cypher_file, run_sparql_file)
+    from kg.query import EmbeddedGraph, QueryError, QuerySyntaxError, format_result, read_query
 
     if (sparql is None) == (cypher is None):
         raise click.UsageError("give exactly one of --sparql and --cypher")
@@ -68,13 +67,12 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
 
             with _open_store(neo4j_uri, user, password, database) as store:
                 try:
-                    result = store.query(text)
+                    result = store.cypher(text)
                 except Neo4jConnectionError as exc:
                     raise click.ClickException(str(exc)) from None
-        elif sparql is not None:
-            result = run_sparql_file(graph, text)
         else:
-            result = run_cypher_file(graph, text)
+            embedded = EmbeddedGraph.from_file(graph)
+            result = embedded.sparql(text) if sparql is not None else embedded.cypher(text)
     except QuerySyntaxError as exc:
         raise QuerySyntaxFailure(str(exc)) from None
     except QueryError as exc:

@@ -121,6 +121,9 @@ class Neo4jStore:
         rows = [tuple(plain_value(record[key]) for key in result.keys) for record in result.records]
         return QueryResult(list(result.keys), rows)
 
+    cypher = query
+    """Same as :meth:`query`: the name shared with :class:`kg.query.EmbeddedGraph`."""
+
     def clear(self) -> None:
         """Delete every node and relationship."""
         self._run(cypher.delete_all())

@@ -36,7 +36,6 @@ from typing import IO, Any
 
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
 
 from kg.namespaces import NEWS
 from kg.ontology import Ontology, load_ontology, local_name

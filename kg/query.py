@@ -13,8 +13,8 @@ dates as ISO strings, so results from the three engines compare equal.
 
 Example::
 
-    >>> result = run_sparql_file("out/graph.ttl", "SELECT ?s WHERE { ?s a news:Person }")
-    >>> print(format_result(result, "json"))
+    >>> graph = EmbeddedGraph.from_file("out/graph.ttl")
+    >>> print(format_result(graph.sparql("SELECT ?s WHERE { ?s a news:Person }"), "json"))
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -252,20 +253,62 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> Qu
 # ---------------------------------------------------------------------------------------------
 # Files in, results out
 
-def run_sparql_file(graph_path: str | Path, query: str) -> QueryResult:
-    """Run SPARQL on the graph in an RDF file."""
-    return run_sparql(store_from_file(graph_path), query)
+class EmbeddedGraph:
+    """A graph queried in-process: SPARQL on pyoxigraph, Cypher on the networkx projection.
 
+    Shares its query interface (``sparql``, ``cypher``, the ``supports_*`` flags) with
+    :class:`kg.neo4j_store.Neo4jStore`. Each engine's copy of the graph is made on first use.
 
-def run_cypher_file(graph_path: str | Path, query: str) -> QueryResult:
-    """Run Cypher on the property-graph projection of the graph in an RDF file."""
-    from kg.serialize import UnknownFormat, read_graph
+    Example::
 
-    try:
-        graph = read_graph(graph_path)
-    except UnknownFormat as exc:
-        raise QueryError(str(exc)) from None
-    return run_cypher(to_property_graph(graph), query)
+        >>> g = EmbeddedGraph.from_file("out/graph.ttl")
+        >>> g.cypher("MATCH (p:Person) RETURN p.label AS name").rows
+    """
+
+    supports_sparql = True
+    supports_cypher = True
+    persistent = False
+
+    def __init__(self, graph: Graph | None = None, path: str | Path | None = None):
+        if (graph is None) == (path is None):
+            raise ValueError("give a graph or a path")
+        self._graph = graph
+        self._path = Path(path) if path is not None else None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> EmbeddedGraph:
+        """A graph read lazily from an RDF file (SPARQL loads it straight into pyoxigraph)."""
+        return cls(path=path)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The rdflib graph."""
+        if self._graph is None:
+            from kg.serialize import UnknownFormat, read_graph
+
+            try:
+                self._graph = read_graph(self._path)
+            except UnknownFormat as exc:
+                raise QueryError(str(exc)) from None
+        return self._graph
+
+    @cached_property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store."""
+        return store_from_file(self._path) if self._graph is None else store_from_graph(self._graph)
+
+    @cached_property
+    def property_graph(self) -> nx.MultiDiGraph:
+        """The projection as the embedded Cypher engine sees it (:func:`embedded_view`)."""
+        return embedded_view(to_property_graph(self.graph))
+
+    def sparql(self, query: str) -> QueryResult:
+        """Run a SPARQL query."""
+        return run_sparql(self.store, query)
+
+    def cypher(self, query: str) -> QueryResult:
+        """Run a Cypher query (the grand-cypher subset)."""
+        return run_cypher(self.property_graph, query, prepared=True)
 
 
 def _cell(value: Any) -> str:

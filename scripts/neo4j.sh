@@ -19,7 +19,9 @@ START_TIMEOUT="${KG_NEO4J_START_TIMEOUT:-180}"
 log() { echo "neo4j.sh: $*" >&2; }
 
 running() {
-    [[ -f "$STATE/pid" ]] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null
+    # The pid must still be our launcher, not a recycled pid of something else.
+    [[ -f "$STATE/pid" ]] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null \
+        && tr '\0' ' ' < "/proc/$(cat "$STATE/pid")/cmdline" 2>/dev/null | grep -q kg.neo4j.Launcher
 }
 
 print_env() {
@@ -33,6 +35,7 @@ build() {
     if [[ -f "$stamp" && "$stamp" -nt "$TOOL/pom.xml" && -z "$(find "$TOOL/src" -newer "$stamp" -type f)" ]]; then
         return
     fi
+    command -v mvn >/dev/null || { log "mvn not found (Maven is needed to build the launcher)"; exit 1; }
     log "building the launcher (first run downloads Neo4j from Maven Central)"
     mvn -q -B -Dstyle.color=never -f "$TOOL/pom.xml" package -DskipTests >&2
     touch "$stamp"
@@ -49,7 +52,6 @@ start() {
         return
     fi
     command -v java >/dev/null || { log "java not found (Java 17 is needed)"; exit 1; }
-    command -v mvn >/dev/null || { log "mvn not found (Maven is needed to build the launcher)"; exit 1; }
     build
     mkdir -p "$STATE"
     local port

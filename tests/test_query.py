@@ -142,3 +142,12 @@ def test_query_pair_gives_the_same_rows_embedded(small_graph, name):
     assert sparql.rows, f"{name} finds nothing in the hand-made graph"
     assert cypher.columns == sparql.columns
     assert sorted(cypher.rows, key=repr) == sorted(sparql.rows, key=repr)
+
+
+@pytest.mark.parametrize("option,text", [("--sparql", "ASK {}"), ("--cypher", "MATCH (n) RETURN n.uri AS u")])
+def test_cli_unknown_graph_format_is_a_one_line_error(tmp_path, option, text):
+    path = tmp_path / "graph.xyz"
+    path.write_text("not rdf")
+    result = CliRunner().invoke(main, ["query", str(path), option, text])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
