@@ -99,7 +99,7 @@ def test_a_graph_without_relations_has_no_actors(graph_builder):
     b.entity(NEWS.Person, "person/ismail-haniyeh", "Ismail Haniyeh")
     view = actor_view(to_property_graph(b.graph))
     assert view.empty
-    assert view.left_out == {"entities in no relation or event": 1}
+    assert view.left_out == {"entities with no edge to draw": 1}
 
 
 # --- layout and labels -------------------------------------------------------------------------

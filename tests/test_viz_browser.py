@@ -98,14 +98,15 @@ def test_search_and_a_type_filter_change_what_is_visible(browser, seed_view, tmp
     assert _wait_for(browser, lambda: _visible(browser) == everything)
 
     browser.find_element("css selector", "input[data-group=kinds][data-name=Country]").click()
+    assert _wait_for(browser, lambda: _visible(browser)[0] < everything[0])
     nodes, edges = _visible(browser)
-    assert nodes < everything[0] and edges < everything[1]
+    assert edges < everything[1]
     shown = browser.execute_script(
         "return kgViz.cy.nodes().filter(function (n) { return n.visible(); })"
         ".map(function (n) { return n.data('kind'); });")
     assert "Country" not in shown
     browser.find_element("id", "reset").click()
-    assert _visible(browser) == everything
+    assert _wait_for(browser, lambda: _visible(browser) == everything)
     assert _console_problems(browser) == []
 
 
@@ -113,11 +114,12 @@ def test_date_and_relation_filters(browser, seed_view, tmp_path):
     _open(browser, seed_view, tmp_path)
     browser.find_element("css selector",
                          "input[data-group=relations][data-name=LEADER_OF]").click()
-    assert _visible(browser)[1] == len(seed_view.edges) - 1
+    assert _wait_for(browser, lambda: _visible(browser)[1] == len(seed_view.edges) - 1)
     browser.execute_script(
         "var f = document.getElementById('date-from'); f.value = '2024-03-27';"
         "f.dispatchEvent(new Event('change'));")
-    assert _visible(browser) == (0, 0)   # every edge of the seed is dated 2024-03-26
+    # Every edge of the seed is dated 2024-03-26.
+    assert _wait_for(browser, lambda: _visible(browser) == (0, 0))
 
 
 def test_clicking_an_edge_shows_its_evidence_sentence(browser, seed_view, tmp_path):

@@ -23,7 +23,7 @@ from kg.viz.model import ActorView
 from kg.viz.palette import EVENT_BORDER, KIND_COLOURS, colour_of, node_size
 
 # Pixels per layout unit (the median edge is one unit long).
-_SCALE = 110.0
+_SCALE = 150.0
 # Above this many edges the page draws straight, arrowless "haystack" edges and hides edges
 # while panning, which keeps 10,000 edges responsive on a software-rendered canvas.
 _FAST_EDGES = 2000
@@ -168,6 +168,10 @@ _BODY = """<aside id="panel">
     </div>
   </details>
   <p><button id="reset" type="button">Reset</button> <button id="fit" type="button">Fit</button></p>
-  <section id="details" aria-live="polite"><p class="muted">Hover over or click a node or an edge.</p></section>
+  <p class="muted hint">Hover over or click a node or an edge for its evidence; click the
+  background to close.</p>
 </aside>
-<div id="cy" role="img" aria-label="Actor relationship graph"></div>"""
+<div id="stage">
+  <div id="cy" role="img" aria-label="Actor relationship graph"></div>
+  <section id="details" aria-live="polite"></section>
+</div>"""

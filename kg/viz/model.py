@@ -157,9 +157,10 @@ def actor_view(pg: nx.MultiDiGraph, *, events: EventsMode = "fold", focus: str |
         event_nodes.append(node)
         role_edges.extend(_role_edges(node, roles, reader.event_info(ev)))
 
-    # Which actors take part in anything: isolated entities (only mentioned) are not drawn.
-    linked = {e.source for e in relations} | {e.target for e in relations}
-    linked |= {e.target for e in role_edges}
+    # Which actors are in a drawn edge: entities only mentioned, or (when events are folded) only
+    # in an event with no one else, are not drawn.
+    drawn = relations + (folded if events == "fold" else role_edges)
+    linked = {e.source for e in drawn} | {e.target for e in drawn}
     focus_id = None
     if focus is not None:
         focus_id = _find_focus(focus, entities)
@@ -182,7 +183,7 @@ def actor_view(pg: nx.MultiDiGraph, *, events: EventsMode = "fold", focus: str |
     nodes = [entities[n] for n in entities if n in linked] + extra_nodes
     nodes.sort(key=lambda n: (n.is_event, n.kind, n.label.casefold(), n.id))
     edges.sort(key=lambda e: (e.source, e.target, e.type, e.id))
-    reason = "outside the focus" if focus_id else "in no relation or event"
+    reason = "outside the focus" if focus_id else "with no edge to draw"
     left_out = {f"entities {reason}": len(set(entities) - linked)}
     return ActorView(nodes=tuple(nodes), edges=tuple(edges), events=events,
                      focus=entities[focus_id].label if focus_id else None,
@@ -265,7 +266,8 @@ class _Reader:
         key = str(ref)
         attrs = self.pg.nodes[key] if key in self.pg else {}
         url = _first(attrs.get("url"))
-        title = _first(attrs.get("headline")) or _first(attrs.get("label"))
+        title = (_first(attrs.get("headline")) or _first(attrs.get("label"))
+                 or (f"article {_first(attrs['identifier'])}" if attrs.get("identifier") else None))
         return (str(attrs.get("uri") or key), str(url) if url else None,
                 str(title) if title else None, _iso_date(attrs.get("datePublished")))
 

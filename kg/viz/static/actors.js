@@ -3,7 +3,9 @@
  * window.kgViz exposes the cytoscape instance and the filter state for tests. */
 (function () {
   "use strict";
+  performance.mark("kg-start");
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  performance.mark("kg-parsed");
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, attrs, children) {
@@ -30,7 +32,7 @@
   var cy = cytoscape({
     container: $("cy"),
     elements: elements,
-    layout: { name: "preset", fit: true, padding: 30 },
+    layout: { name: "preset", fit: false },
     minZoom: 0.02, maxZoom: 6,
     pixelRatio: fast ? 1 : "auto",
     hideEdgesOnViewport: fast, textureOnViewport: fast, motionBlur: false,
@@ -38,20 +40,24 @@
     style: [
       { selector: "node", style: {
         "background-color": "data(colour)", "width": "data(size)", "height": "data(size)",
-        "label": "data(label)", "font-size": 11, "min-zoomed-font-size": 7,
+        "label": "data(label)", "font-size": 14, "min-zoomed-font-size": 7,
         "text-valign": "bottom", "text-margin-y": 3, "color": "#222",
         "text-outline-color": "#fff", "text-outline-width": 2,
         "border-width": 1, "border-color": "#555", "border-opacity": 0.5 } },
       { selector: "node.event", style: {
-        "shape": "diamond", "border-color": data.eventBorder, "font-size": 9, "color": "#555" } },
+        "shape": "diamond", "border-color": data.eventBorder, "font-size": 11, "color": "#555" } },
       { selector: "edge", style: {
         "width": 1.2, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
-        "curve-style": fast ? "haystack" : "bezier",
+        "curve-style": fast ? "haystack" : "bezier", "control-point-step-size": 34,
         "target-arrow-shape": fast ? "none" : "triangle", "arrow-scale": 0.8,
-        "label": "data(label)", "font-size": 9, "min-zoomed-font-size": fast ? 10 : 7,
+        "font-size": 11, "min-zoomed-font-size": 7,
         "text-rotation": "autorotate", "color": "#445",
         "text-background-color": "#fff", "text-background-opacity": 0.85,
         "text-background-padding": 1 } },
+      // A large graph labels only the edges in view once zoomed in (see labelEdgesInView):
+      // measuring 10,000 labels would stall every full redraw for seconds.
+      { selector: fast ? "edge.labelled, edge.hover, edge:selected" : "edge",
+        style: { "label": "data(label)" } },
       { selector: "edge.unasserted", style: { "line-style": "dashed" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "node.focus", style: { "border-width": 4, "border-color": "#000" } },
@@ -63,6 +69,24 @@
     ]
   });
 
+  performance.mark("kg-cytoscape");
+
+  // Fit to node positions only: cytoscape's own fit measures every label first, which takes
+  // seconds at 10,000 edges. A small graph is not blown up past 1.4x.
+  function viewportFor(eles) {
+    var bb = eles.nodes().boundingBox({ includeLabels: false, includeOverlays: false });
+    var pad = 60, w = cy.width(), h = cy.height();
+    if (!isFinite(bb.w) || !eles.nodes().length) return null;
+    var zoom = Math.min(1.4, (w - 2 * pad) / Math.max(bb.w, 1), (h - 2 * pad) / Math.max(bb.h, 1));
+    zoom = Math.max(cy.minZoom(), zoom);
+    return { zoom: zoom, pan: { x: w / 2 - zoom * (bb.x1 + bb.w / 2), y: h / 2 - zoom * (bb.y1 + bb.h / 2) } };
+  }
+  function fitTo(eles, animate) {
+    var vp = viewportFor(eles);
+    if (!vp) return;
+    if (animate) cy.animate(vp, { duration: 250 }); else cy.viewport(vp);
+  }
+  fitTo(cy.elements(), false);
   /* ---- filters ---------------------------------------------------------------------- */
   var state = { search: "", kinds: {}, relations: {}, from: "", to: "", undated: true };
   data.kinds.forEach(function (k) { state.kinds[k.name] = true; });
@@ -132,11 +156,15 @@
         if (ok) n.removeClass("hidden"); else n.addClass("hidden");
       });
     });
+    var shown = showCounts(visibleEdges);
+    if (q && shown) fitTo(cy.elements().not(".hidden"), true);
+  }
+
+  function showCounts(visibleEdges) {
     var shown = cy.nodes().not(".hidden").length;
     $("counts").textContent = "Showing " + shown + " of " + cy.nodes().length + " nodes, " +
       visibleEdges + " of " + cy.edges().length + " edges.";
-    if (q && shown) cy.animate({ fit: { eles: cy.elements().not(".hidden"), padding: 40 } },
-                               { duration: 250 });
+    return shown;
   }
 
   var searchTimer = null;
@@ -157,10 +185,10 @@
     document.querySelectorAll("#panel input[data-group]").forEach(function (box) {
       box.checked = true; state[box.dataset.group][box.dataset.name] = true;
     });
-    applyFilters(); cy.fit(undefined, 30);
+    applyFilters(); fitTo(cy.elements(), false);
   });
   $("fit").addEventListener("click", function () {
-    cy.fit(cy.elements().not(".hidden"), 30);
+    fitTo(cy.elements().not(".hidden"), false);
   });
 
   /* ---- details ---------------------------------------------------------------------- */
@@ -201,7 +229,8 @@
       row(dl, "type", d.type);
       row(dl, "from", ele.source().data("label"));
       row(dl, "to", ele.target().data("label"));
-      row(dl, "date", d.date || (d.dateText ? d.dateText + " (as written)" : null));
+      // A relation has no date of its own: its date is the day the article was published.
+      row(dl, d.event ? "date" : "reported", d.date || (d.dateText ? d.dateText + " (as written)" : null));
       row(dl, "event", d.eventLabel);
       row(dl, "factuality", d.factuality);
       (d.facts || []).forEach(function (f) { row(dl, f[0], f[1]); });
@@ -231,25 +260,55 @@
   cy.on("mouseover", "node, edge", function (evt) { evt.target.addClass("hover"); describe(evt.target); });
   cy.on("mouseout", "node, edge", function (evt) {
     evt.target.removeClass("hover");
-    if (pinned && pinned.inside()) describe(pinned);
+    if (pinned && pinned.inside()) describe(pinned); else $("details").textContent = "";
   });
   cy.on("tap", "node, edge", function (evt) { pinned = evt.target; describe(pinned); });
   cy.on("tap", function (evt) {
     if (evt.target === cy) {
       pinned = null;
-      $("details").innerHTML = '<p class="muted">Hover over or click a node or an edge.</p>';
+      $("details").textContent = "";
     }
   });
 
-  // A small graph fitted to the window would be drawn huge: cap the first zoom.
-  if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
   if (data.focus) {
     var f = cy.getElementById(data.focus);
     f.addClass("focus");
   }
+  var labelled = cy.collection();
+  function labelEdgesInView() {
+    var next = cy.collection();
+    if (cy.zoom() >= 0.6) {
+      var ext = cy.extent();
+      var inView = function (p) {
+        return p.x >= ext.x1 && p.x <= ext.x2 && p.y >= ext.y1 && p.y <= ext.y2;
+      };
+      var both = cy.collection(), either = cy.collection();
+      cy.edges().not(".hidden").forEach(function (e) {
+        var s = inView(e.source().position()), t = inView(e.target().position());
+        if (s && t) both.merge(e);
+        if (s || t) either.merge(e);
+      });
+      // Edges within view first; past 600 labels there are too many to read anyway.
+      next = either.length <= 600 ? either : (both.length <= 600 ? both : cy.collection());
+    }
+    cy.batch(function () {
+      labelled.difference(next).removeClass("labelled");
+      next.difference(labelled).addClass("labelled");
+    });
+    labelled = next;
+  }
+  if (fast) {
+    var labelTimer = null;
+    cy.on("viewport", function () {
+      clearTimeout(labelTimer);
+      labelTimer = setTimeout(labelEdgesInView, 250);
+    });
+  }
+
   window.kgViz = { cy: cy, data: data, state: state, applyFilters: applyFilters,
                    describe: describe, ready: false };
-  applyFilters();
+  showCounts(cy.edges().length);   // nothing is filtered yet
+  performance.mark("kg-filtered");
   cy.ready(function () {
     window.kgViz.ready = true;
     document.body.setAttribute("data-ready", "1");
