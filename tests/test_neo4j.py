@@ -153,7 +153,7 @@ def same_rows(a: QueryResult, b: QueryResult) -> bool:
 
 
 @pytest.fixture(scope="module")
-def seed_graph(tmp_path_factory):
+def built_seed_graph(tmp_path_factory):
     """The seed article built by the real pipeline: ``kg build seeds/ --date 2024-03-26``."""
     from kg.serialize import read_graph
 
@@ -165,9 +165,9 @@ def seed_graph(tmp_path_factory):
     return read_graph(out)
 
 
-def test_query_pairs_agree_on_the_seed_graph_embedded_and_on_neo4j(store, seed_graph):
-    store.load(seed_graph)
-    embedded = EmbeddedGraph(seed_graph)
+def test_query_pairs_agree_on_the_seed_graph_embedded_and_on_neo4j(store, built_seed_graph):
+    store.load(built_seed_graph)
+    embedded = EmbeddedGraph(built_seed_graph)
     found = 0
     for name in PAIRS:
         sparql = embedded.sparql(read_query(str(QUERIES / f"{name}.rq")))
