@@ -202,12 +202,23 @@ def embedded_view(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _return_aliases(query: str) -> list[str]:
-    """The ``AS`` names of the RETURN clause, in order (empty when an item has none)."""
-    from grandcypher import _GrandCypherGrammar
-    from lark import Tree
+    """The ``AS`` names of the RETURN clause, in order (empty when an item has none).
 
+    Also refuses undirected relationship patterns, which grand-cypher parses but never matches
+    on a directed graph: a silent empty result would be wrong.
+    """
+    from grandcypher import _GrandCypherGrammar
+    from lark import Token, Tree
+
+    tree = _GrandCypherGrammar.parse(query)
+    for edge in tree.find_data("edge_match"):
+        arrows = {c.type for c in edge.children if isinstance(c, Token)}
+        if not arrows & {"LEFT_ANGLE", "RIGHT_ANGLE"}:
+            raise QuerySyntaxError("Cypher not supported by the embedded engine: undirected "
+                                   "relationship patterns never match; write -> or <- "
+                                   "(Neo4j runs them)")
     names = []
-    for item in _GrandCypherGrammar.parse(query).find_data("return_item"):
+    for item in tree.find_data("return_item"):
         alias = item.children[-1]
         if not (isinstance(alias, Tree) and alias.data == "alias"):
             return []
@@ -239,6 +250,8 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> Qu
     except VisitError as exc:
         raise QuerySyntaxError(f"Cypher not supported by the embedded engine: "
                                f"{exc.orig_exc}") from None
+    except QuerySyntaxError:
+        raise
     except (TypeError, KeyError, ValueError) as exc:
         raise QueryError(f"Cypher query failed on the embedded graph: "
                          f"{type(exc).__name__}: {exc}") from None

@@ -151,3 +151,10 @@ def test_cli_unknown_graph_format_is_a_one_line_error(tmp_path, option, text):
     result = CliRunner().invoke(main, ["query", str(path), option, text])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+
+
+def test_embedded_cypher_refuses_undirected_patterns(small_graph):
+    pg = to_property_graph(small_graph)
+    with pytest.raises(QuerySyntaxError, match="undirected"):
+        run_cypher(pg, "MATCH (a:Person)-[r]-(b) RETURN a.label AS a")
+    assert run_cypher(pg, "MATCH (a:City)<-[:VISITED]-(b) RETURN b.label AS who").rows == [("Ismail Haniyeh",)]
