@@ -61,7 +61,7 @@ def write_graph(graph: Graph, path: str | os.PathLike) -> None:
     if fmt in _QUAD_FORMATS:
         ds = Dataset()
         bind_prefixes(ds)
-        default = ds.default_context
+        default = ds.default_graph
         for triple in graph:
             default.add(triple)
         data = ds.serialize(format=fmt, encoding="utf-8")
