@@ -96,8 +96,12 @@ def _figure(view: ActorView, positions: Positions, title: str, dpi: int):
 
     degrees = view.degrees()
     by_id = {nd.id: nd for nd in view.nodes}
-    # Marker diameter in points; the page's pixel sizes, a little smaller on paper.
-    diam = {nd.id: node_size(degrees[nd.id]) * 0.75 for nd in view.nodes}
+    # Marker diameter in points: the page's pixel sizes, a little smaller on paper, and never
+    # wider than the typical gap between nodes (one layout unit), so big graphs keep room for
+    # labels.
+    unit_pt = width * 0.98 * 72 / (span_x + 2 * mx)
+    diam = {nd.id: max(2.5, min(node_size(degrees[nd.id]) * 0.75, 0.6 * unit_pt))
+            for nd in view.nodes}
 
     # Edges: one line per pair of nodes, whichever way; labels of parallel edges merged.
     pairs: dict[tuple[str, str], list] = defaultdict(list)
