@@ -167,3 +167,9 @@ def test_unresolvable_date_is_kept_as_text(extractor):
 ])
 def test_based_in_variants(extractor, text, org, place):
     assert (org, "basedIn", place) in facts(read(extractor, text))
+
+
+def test_pronoun_takes_the_subject_of_matching_gender(extractor):
+    ex = read(extractor, "Angela Merkel met Joe Biden in Berlin on Monday. Later she said the talks were useful.")
+    (statement,) = events(ex, "Statement")
+    assert statement.arguments[0].entity == "person/angela-merkel"

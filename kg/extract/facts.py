@@ -15,6 +15,7 @@ resolved (:class:`EntityIndex`), and returns plain records (:mod:`kg.records`). 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -215,21 +216,37 @@ def nominal_mentions(doc: Doc, index: EntityIndex, relations: list[Relation]) ->
                 break
 
 
+_MASCULINE = {"he", "him", "his"}
+_FEMININE = {"she", "her"}
+
+
 def pronoun_mentions(doc: Doc, index: EntityIndex, pronouns: list[int]) -> None:
-    """"He", "his": the nearest person named before it within three sentences."""
+    """"He", "his": a person named before it within three sentences. The candidates are the
+    persons named there whose gender, as far as earlier pronouns tell, does not clash; the
+    latest subject among them wins, else the nearest mention."""
     sent_starts = [s.start for s in doc.sents]
+    gender: dict[str, str] = {}
     for i in pronouns:
         token = doc[i]
-        sent_idx = max(j for j, s in enumerate(sent_starts) if s <= i)
+        g = "m" if token.lower_ in _MASCULINE else "f"
+        sent_idx = bisect_right(sent_starts, i) - 1
         floor = sent_starts[max(0, sent_idx - 3)]
+        candidates: list[tuple[int, str]] = []  # (token index, person key), nearest first
         for j in range(i - 1, floor - 1, -1):
             key = index.key_at.get(j)
-            if key and index.type_of.get(key) == "Person" and not doc[j].lower_ in ("he", "his", "him", "she", "her"):
-                span = Span(token.idx, token.idx + len(token.text), token.text)
-                index.key_at[i] = key
-                index.span_at[i] = span
-                index.extra_mentions.append((key, span))
-                break
+            if key and index.type_of.get(key) == "Person" and gender.get(key, g) == g \
+                    and doc[j].lower_ not in _MASCULINE | _FEMININE:
+                candidates.append((j, key))
+        if not candidates:
+            continue
+        subjects = [(j, k) for j, k in candidates if doc[j].dep_ in ("nsubj", "nsubjpass")
+                    or doc[j].head.dep_ in ("nsubj", "nsubjpass") and doc[j].head.i in index.key_at]
+        key = (subjects or candidates)[0][1]
+        gender[key] = g
+        span = Span(token.idx, token.idx + len(token.text), token.text)
+        index.key_at[i] = key
+        index.span_at[i] = span
+        index.extra_mentions.append((key, span))
 
 
 # ---------------------------------------------------------------- factuality
@@ -723,6 +740,8 @@ def to_event(doc: Doc, d: EventDraft) -> Event:
     kind = "statement" if d.type == "Statement" else "event"
     rule = f"{kind}:{d.trigger.lemma_.lower()}"
     quote = quote_of(d) if d.type == "Statement" else None
+    if quote is not None and len(quote.split()) < 2:
+        quote = None  # a stray mark or word, not what was said
     return Event(type=d.type, trigger=Span(d.trigger.idx, d.trigger.idx + len(d.trigger.text), d.trigger.text),
                  arguments=tuple(Argument(r, k, s) for r, k, s in d.args),
                  evidence=_evidence(doc, [d.trigger], spans, rule, kind),
