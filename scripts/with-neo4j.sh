@@ -9,8 +9,9 @@ if (( $# == 0 )); then
     echo "usage: $0 CMD [ARGS...]" >&2
     exit 2
 fi
-# A separate state dir so a development instance (make neo4j-up) is left alone.
-export KG_NEO4J_DIR="${KG_NEO4J_DIR:-$ROOT/.neo4j/test-$$}"
+# A fresh state dir of its own, so a development instance (make neo4j-up) and any other
+# with-neo4j.sh run (even an enclosing one) are left alone.
+export KG_NEO4J_DIR="$ROOT/.neo4j/test-$$"
 rm -rf "$KG_NEO4J_DIR"
 trap 'bash "$ROOT/scripts/neo4j.sh" stop; rm -rf "$KG_NEO4J_DIR"' EXIT
 trap 'exit 130' INT TERM

@@ -177,3 +177,21 @@ def test_query_pairs_agree_on_the_seed_graph_embedded_and_on_neo4j(store, built_
             assert same_rows(backend.cypher(cypher_text), sparql), (name, type(backend).__name__)
         found += bool(sparql.rows)
     assert found >= len(PAIRS) // 2, "most pairs should find something in the seed article"
+
+
+def test_with_neo4j_runs_the_command_and_always_stops(neo4j_settings, tmp_path):
+    script = ROOT / "scripts" / "with-neo4j.sh"
+    probe = ("import os, sys; from neo4j import GraphDatabase; "
+             "d = GraphDatabase.driver(os.environ['NEO4J_URI'], "
+             "auth=(os.environ['NEO4J_USER'], os.environ['NEO4J_PASSWORD'])); "
+             "d.verify_connectivity(); open(sys.argv[1], 'w').write(os.environ['NEO4J_URI']); "
+             "sys.exit(3)")
+    marker = tmp_path / "uri"
+    run = subprocess.run(["bash", str(script), sys.executable, "-c", probe, str(marker)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 3, run.stderr
+    uri = marker.read_text()
+    assert uri.startswith("bolt://127.0.0.1:") and uri != neo4j_settings["uri"]
+    assert "stopped" in run.stderr
+    with pytest.raises(Neo4jConnectionError):
+        Neo4jStore(uri, "neo4j", "x")
