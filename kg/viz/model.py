@@ -119,7 +119,8 @@ class ActorView:
         per_kind = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
         text = f"{len(self.nodes)} nodes ({per_kind}), {len(self.edges)} edges"
         if self.focus:
-            text += f", focused on {self.focus!r} within {self.hops} hops"
+            text += (f", focused on {self.focus!r} within {self.hops} "
+                     f"hop{'' if self.hops == 1 else 's'}")
         return text
 
 

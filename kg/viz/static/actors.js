@@ -245,13 +245,16 @@
       row(dl, "edges", d.degree);
       row(dl, "IRI", d.uri);
       box.appendChild(dl);
-      var edges = ele.connectedEdges().not(".hidden").toArray().slice(0, 6);
+      // Its edges, each with its evidence; an event's roles share one sentence, shown once.
+      var seen = {};
+      var edges = ele.connectedEdges().not(".hidden").toArray().slice(0, 8);
       edges.forEach(function (e) {
         var ed = e.data();
         var other = e.source().id() === ele.id() ? e.target() : e.source();
         box.appendChild(el("p", { "class": "muted",
           text: ed.label + " — " + other.data("label") + (ed.date ? " (" + ed.date + ")" : "") }));
-        if ((ed.evidence || []).length) box.appendChild(evidenceBlock(ed.evidence[0]));
+        var ev = (ed.evidence || [])[0];
+        if (ev && !seen[ev.sentence]) { seen[ev.sentence] = true; box.appendChild(evidenceBlock(ev)); }
       });
     }
   }
