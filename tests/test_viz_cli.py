@@ -47,3 +47,21 @@ def test_cli_empty_graph_writes_a_page_that_says_so(tmp_path):
     result = _kg(path, "-o", tmp_path / "a.html")
     assert result.exit_code == 0, result.output
     assert "No actors to draw" in (tmp_path / "a.html").read_text()
+
+
+def test_cli_unreadable_graph_and_unwritable_output_are_clear_errors(graph_file, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("garbage <<\n")
+    result = _kg(bad, "-o", tmp_path / "a.html")
+    assert result.exit_code == 1 and f"cannot read {bad}" in result.output
+    result = _kg(graph_file, "-o", tmp_path / "missing" / "a.html")
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_focus_picture(graph_file, tmp_path):
+    out = tmp_path / "haniyeh.png"
+    result = _kg(graph_file, "-o", out, "--focus", "Ismail Haniyeh", "--hops", "1")
+    assert result.exit_code == 0, result.output
+    assert "entities outside the focus not drawn" in result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

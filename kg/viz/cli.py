@@ -28,10 +28,15 @@ def viz(graph, output, focus, hops, events, title):
 
     try:
         output_format(output)   # a wrong extension fails before the graph is read
-        report = write_viz(read_graph(graph), output, events=events, focus=focus, hops=hops,
-                           title=title)
+        rdf = read_graph(graph)
     except (UnknownPictureFormat, UnknownFormat) as exc:
         raise click.UsageError(str(exc)) from None
+    except Exception as exc:   # rdflib's parsers share no error class; any of them means bad input
+        raise click.ClickException(f"cannot read {graph}: {exc}") from None
+    try:
+        report = write_viz(rdf, output, events=events, focus=focus, hops=hops, title=title)
     except FocusNotFound as exc:
         raise click.BadParameter(str(exc), param_hint="'--focus'") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(report.summary())
