@@ -56,6 +56,28 @@ def gold_examples(nlp, docs: list[Conll04Doc]) -> list[tuple[list[str], str]]:
     return examples
 
 
+def predicted_examples(nlp, docs: list[Conll04Doc]) -> list[tuple[list[str], str]]:
+    """One example per type-compatible pair of spaCy's (refined) entities; the label is the gold
+    relation only when both spans and both types match a gold relation exactly, as the strict
+    scorer demands, so the model also learns what spaCy's boundary and type errors look like."""
+    from kg.eval.reference import refined_entities
+
+    coarse_of = {"Peop": "PER", "Org": "ORG", "Loc": "LOC", "Other": "OTH"}
+    examples = []
+    for doc, cdoc in zip(nlp.pipe(d.article.text for d in docs), docs):
+        gold = {(r.head, coarse_of[r.head_type], r.tail, coarse_of[r.tail_type]): CONLL_TO_PREDICATE[r.type]
+                for r in cdoc.relations}
+        for sent in doc.sents:
+            ents = refined_entities(sent)
+            for i, (h, ht) in enumerate(ents):
+                for j, (t, tt) in enumerate(ents):
+                    if i == j or (coarse_type(ht), coarse_type(tt)) not in SIGNATURES:
+                        continue
+                    key = ((h.start_char, h.end_char), coarse_type(ht), (t.start_char, t.end_char), coarse_type(tt))
+                    examples.append((pair_features(sent, h, t, ht, tt), gold.get(key, NONE)))
+    return examples
+
+
 def fit(examples, classes, l2: float = 1e-3, epochs: int = 300, lr: float = 0.1, min_count: int = 2):
     """Multinomial logistic regression by full-batch Adam; returns (weights dict, bias)."""
     counts: dict[str, int] = {}
@@ -96,9 +118,14 @@ def fit(examples, classes, l2: float = 1e-3, epochs: int = 300, lr: float = 0.1,
     return weights, b.tolist()
 
 
-def train(train_docs, nlp, l2: float, epochs: int = 300) -> RelationModel:
+def train(train_docs, nlp, l2: float, epochs: int = 300, examples: str = "both") -> RelationModel:
     classes = [NONE, *PREDICATES]
-    weights, bias = fit(gold_examples(nlp, train_docs), classes, l2=l2, epochs=epochs)
+    data = []
+    if examples in ("gold", "both"):
+        data += gold_examples(nlp, train_docs)
+    if examples in ("predicted", "both"):
+        data += predicted_examples(nlp, train_docs)
+    weights, bias = fit(data, classes, l2=l2, epochs=epochs)
     return RelationModel(classes, weights, bias, threshold=0.5)
 
 
@@ -110,6 +137,8 @@ def main(argv=None) -> int:
     ap.add_argument("--l2", type=float, nargs="+", default=[3e-4, 1e-3, 3e-3],
                     help="L2 strengths to try; dev picks one")
     ap.add_argument("--epochs", type=int, default=300)
+    ap.add_argument("--examples", choices=["gold", "predicted", "both"], default="both",
+                    help="pairs of gold entities, of spaCy's entities, or both")
     args = ap.parse_args(argv)
 
     data = Path(args.data)
@@ -119,7 +148,7 @@ def main(argv=None) -> int:
     dev_path = data / "conll04_dev.json"
     best = None
     for l2 in args.l2:
-        model = train(train_docs, nlp, l2, args.epochs)
+        model = train(train_docs, nlp, l2, args.epochs, args.examples)
         if not dev_path.exists():
             best = (None, l2, model, 0.5)
             break
@@ -132,6 +161,7 @@ def main(argv=None) -> int:
     f1, l2, model, threshold = best
     model.threshold = threshold
     model.meta = {"trained_on": "conll04_train.json", "l2": l2, "epochs": args.epochs,
+                  "examples": args.examples,
                   "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}",
                   "dev_strict_f1_reference_pipeline": round(f1, 4) if f1 is not None else None}
     model.save(args.output)
