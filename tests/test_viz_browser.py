@@ -215,3 +215,21 @@ def test_large_graph_stays_responsive(browser, tmp_path, record_property):
           f"page load {load_seconds:.1f}s, filter {filter_ms:.0f}ms, zoom {zoom_ms:.0f}ms")
     assert build_seconds < 30 and load_seconds < 20
     assert filter_ms < 3000 and zoom_ms < 3000
+
+
+def test_hovering_over_a_node_shows_its_details(browser, seed_view, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    _open(browser, seed_view, tmp_path)
+    canvas = browser.find_element("id", "cy")
+    x, y, w, h = browser.execute_script(
+        "var cy = kgViz.cy; var n = cy.nodes().filter(function (n) {"
+        " return n.data('label') === 'Hamas'; })[0]; var p = n.renderedPosition();"
+        "return [p.x, p.y, cy.width(), cy.height()];")
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(x - w / 2), int(y - h / 2)).perform()
+    details = _wait_for(browser, lambda: "Organization" in browser.find_element("id", "details").text
+                        and browser.find_element("id", "details"))
+    assert details.find_element("tag name", "h2").text == "Hamas"
+    assert "leader of — Ismail Haniyeh (2024-03-26)" in details.text
+    assert LEADER_SENTENCE in details.text
