@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install neo4j-up neo4j-down browser clean
+.PHONY: run test install neo4j-up neo4j-down browser screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ neo4j-down:
 
 browser:
 	bash scripts/ensure-chromium.sh
+
+# docs/actors.png: the seed graph's page in headless Chromium
+screenshot: install browser
+	$(BIN)/python scripts/screenshot.py
 
 clean:
 	rm -rf out .neo4j
