@@ -235,3 +235,22 @@ def test_trigger_lexicon_is_well_formed():
         assert (lemma, pos) not in seen, line
         seen.add((lemma, pos))
     assert len(seen) > 50
+
+
+def test_entity_type_model_reads_label_and_words():
+    import spacy
+
+    from kg.extract.relation_model import EntityTypeModel
+
+    typer = EntityTypeModel(["Person", "Organization", "Place", "Other"],
+                            {"lab=ORG": [0, 1, 0, 0], "prev=of": [0, 0, 2, 0]}, [0, 0, 0, 0])
+    doc = spacy.blank("en")("Brian Michaud of Millinocket hooked the men .")
+    assert typer.predict(doc[3:4], "ORG")[0] == "Place"
+    assert typer.predict(doc[0:2], "ORG")[0] == "Organization"
+
+
+def test_shipped_artifact_holds_the_entity_typer():
+    from kg.extract.relation_model import EntityTypeModel, RelationModel
+
+    assert RelationModel.load().entity_types is not None
+    assert EntityTypeModel.load().classes == ["Person", "Organization", "Place", "Other"]

@@ -33,12 +33,15 @@ def refine_entity(ent):
 
     - a leading determiner is not part of a name: "the Institute of Mechanics" -> "Institute of
       Mechanics";
-    - a courtesy or presidential title just before a PERSON is: "President Lincoln".
+    - a courtesy or presidential title just before a PERSON is: "President Lincoln";
+    - a trailing possessive is not: "Oswald 's" -> "Oswald".
     Returns a span of the same doc (possibly ``ent`` itself), or None when nothing is left.
     """
     doc, start, end = ent.doc, ent.start, ent.end
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
+    while end > start and doc[end - 1].tag_ == "POS":
+        end -= 1
     if ent.label_ == "PERSON" and start > 0 and doc[start - 1].lower_ in NAME_TITLES:
         start -= 1
     if start >= end:
@@ -48,13 +51,26 @@ def refine_entity(ent):
     return doc[start:end]
 
 
-def refined_entities(sent_or_doc, refine: bool = True) -> list[tuple[object, str]]:
-    """(span, ontology class) of each entity, after :func:`refine_entity` when asked."""
+def refined_entities(sent_or_doc, typer=None, refine: bool = True) -> list[tuple[object, str]]:
+    """(span, ontology class) of each entity, after :func:`refine_entity` when asked.
+
+    With ``typer`` (an :class:`~kg.extract.relation_model.EntityTypeModel`) a name entity
+    (PERSON, ORG, GPE, LOC, FAC, NORP) takes the typer's class; dates, numbers and the like keep
+    spaCy's reading.
+    """
     out = []
     for e in sent_or_doc.ents:
         span = refine_entity(e) if refine else e
-        if span is not None:
-            out.append((span, entity_class(e.label_)))
+        if span is None:
+            continue
+        cls = entity_class(e.label_)
+        if typer is not None and e.label_ in SPACY_TO_CLASS:
+            guess, _p = typer.predict(span, e.label_)
+            if guess != "Other":
+                cls = guess
+            elif cls in ("Person", "Organization", "Place"):
+                cls = "Other"
+        out.append((span, cls))
     return out
 
 
@@ -62,7 +78,7 @@ def candidate_relations(doc, model: RelationModel) -> list[tuple]:
     """Every type-compatible ordered pair of entities within a sentence, with P(relation)."""
     out = []
     for sent in doc.sents:
-        ents = refined_entities(sent)
+        ents = refined_entities(sent, model.entity_types)
         for i, (h, ht) in enumerate(ents):
             for j, (t, tt) in enumerate(ents):
                 if i == j:
@@ -75,10 +91,11 @@ def candidate_relations(doc, model: RelationModel) -> list[tuple]:
     return out
 
 
-def make_record(article_id: str, doc, candidates: Iterable[tuple], threshold: float) -> dict:
+def make_record(article_id: str, doc, candidates: Iterable[tuple], threshold: float,
+                typer=None) -> dict:
     """An issue-2 record: one entity per mention (no resolution) and the accepted relations."""
     entities, ids = [], {}
-    for e, cls in refined_entities(doc):
+    for e, cls in refined_entities(doc, typer):
         iri = f"{RES}entity/{article_id}/{e.start_char}-{e.end_char}"
         ids[(e.start_char, e.end_char)] = iri
         entities.append({"id": iri, "type": NEWS + cls, "label": e.text,
@@ -94,7 +111,8 @@ def run_reference(articles: Iterable[Article], nlp, model: RelationModel,
     """Issue-2 records for ``articles`` from spaCy NER and the relation model alone."""
     stream = ((a.text, a.id) for a in articles)
     for doc, article_id in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        yield make_record(article_id, doc, candidate_relations(doc, model), model.threshold)
+        yield make_record(article_id, doc, candidate_relations(doc, model), model.threshold,
+                          model.entity_types)
 
 
 def tune_threshold(model: RelationModel, docs: list[Conll04Doc], nlp,
@@ -106,7 +124,7 @@ def tune_threshold(model: RelationModel, docs: list[Conll04Doc], nlp,
               for d, doc in zip(docs, nlp.pipe(d.article.text for d in docs))]
     best = (-1.0, 0.5)
     for th in grid:
-        records = {i: make_record(i, doc, cands, th) for i, doc, cands in parsed}
+        records = {i: make_record(i, doc, cands, th, model.entity_types) for i, doc, cands in parsed}
         rel, _ = score_conll04(docs, records, keep_errors=False)
         best = max(best, (rel.micro.f1, th))
     return best

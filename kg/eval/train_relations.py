@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from kg.eval.datasets import Conll04Doc, read_conll04
-from kg.extract.relation_model import (NONE, PREDICATES, SIGNATURES, RelationModel, coarse_type,
-                                       pair_features)
+from kg.extract.relation_model import (NONE, PREDICATES, SIGNATURES, EntityTypeModel, RelationModel,
+                                       coarse_type, mention_features, pair_features)
 
 CONLL_TO_CLASS = {"Peop": "Person", "Org": "Organization", "Loc": "Place", "Other": "Other"}
 CONLL_TO_PREDICATE = {"Work_For": "worksFor", "Kill": "killed", "OrgBased_In": "basedIn",
@@ -56,7 +56,26 @@ def gold_examples(nlp, docs: list[Conll04Doc]) -> list[tuple[list[str], str]]:
     return examples
 
 
-def predicted_examples(nlp, docs: list[Conll04Doc]) -> list[tuple[list[str], str]]:
+ENTITY_CLASSES = ["Person", "Organization", "Place", "Other"]
+
+
+def entity_type_examples(nlp, docs: list[Conll04Doc]) -> list[tuple[list[str], str]]:
+    """One example per spaCy entity (after the boundary rules) whose span is a gold entity's."""
+    from kg.eval.reference import SPACY_TO_CLASS, refine_entity
+
+    examples = []
+    for doc, cdoc in zip(nlp.pipe(d.article.text for d in docs), docs):
+        gold = {e.span: CONLL_TO_CLASS[e.type] for e in cdoc.entities}
+        for ent in doc.ents:
+            if ent.label_ not in SPACY_TO_CLASS:
+                continue
+            span = refine_entity(ent)
+            if span is not None and (span.start_char, span.end_char) in gold:
+                examples.append((mention_features(span, ent.label_), gold[(span.start_char, span.end_char)]))
+    return examples
+
+
+def predicted_examples(nlp, docs: list[Conll04Doc], typer=None) -> list[tuple[list[str], str]]:
     """One example per type-compatible pair of spaCy's (refined) entities; the label is the gold
     relation only when both spans and both types match a gold relation exactly, as the strict
     scorer demands, so the model also learns what spaCy's boundary and type errors look like."""
@@ -68,7 +87,7 @@ def predicted_examples(nlp, docs: list[Conll04Doc]) -> list[tuple[list[str], str
         gold = {(r.head, coarse_of[r.head_type], r.tail, coarse_of[r.tail_type]): CONLL_TO_PREDICATE[r.type]
                 for r in cdoc.relations}
         for sent in doc.sents:
-            ents = refined_entities(sent)
+            ents = refined_entities(sent, typer)
             for i, (h, ht) in enumerate(ents):
                 for j, (t, tt) in enumerate(ents):
                     if i == j or (coarse_type(ht), coarse_type(tt)) not in SIGNATURES:
@@ -118,15 +137,21 @@ def fit(examples, classes, l2: float = 1e-3, epochs: int = 300, lr: float = 0.1,
     return weights, b.tolist()
 
 
-def train(train_docs, nlp, l2: float, epochs: int = 300, examples: str = "both") -> RelationModel:
+def train_entity_types(train_docs, nlp, l2: float = 1e-3, epochs: int = 300) -> EntityTypeModel:
+    weights, bias = fit(entity_type_examples(nlp, train_docs), ENTITY_CLASSES, l2=l2, epochs=epochs)
+    return EntityTypeModel(ENTITY_CLASSES, weights, bias)
+
+
+def train(train_docs, nlp, l2: float, epochs: int = 300, examples: str = "both",
+          typer: EntityTypeModel | None = None) -> RelationModel:
     classes = [NONE, *PREDICATES]
     data = []
     if examples in ("gold", "both"):
         data += gold_examples(nlp, train_docs)
     if examples in ("predicted", "both"):
-        data += predicted_examples(nlp, train_docs)
+        data += predicted_examples(nlp, train_docs, typer)
     weights, bias = fit(data, classes, l2=l2, epochs=epochs)
-    return RelationModel(classes, weights, bias, threshold=0.5)
+    return RelationModel(classes, weights, bias, threshold=0.5, entity_types=typer)
 
 
 def main(argv=None) -> int:
@@ -139,6 +164,8 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=300)
     ap.add_argument("--examples", choices=["gold", "predicted", "both"], default="both",
                     help="pairs of gold entities, of spaCy's entities, or both")
+    ap.add_argument("--no-entity-types", action="store_true",
+                    help="do not train the entity re-typer (keep spaCy's types)")
     args = ap.parse_args(argv)
 
     data = Path(args.data)
@@ -146,9 +173,10 @@ def main(argv=None) -> int:
     nlp = load_nlp(args.model)
     train_docs = read_conll04(data / "conll04_train.json")
     dev_path = data / "conll04_dev.json"
+    typer = None if args.no_entity_types else train_entity_types(train_docs, nlp, epochs=args.epochs)
     best = None
     for l2 in args.l2:
-        model = train(train_docs, nlp, l2, args.epochs, args.examples)
+        model = train(train_docs, nlp, l2, args.epochs, args.examples, typer)
         if not dev_path.exists():
             best = (None, l2, model, 0.5)
             break
@@ -161,7 +189,7 @@ def main(argv=None) -> int:
     f1, l2, model, threshold = best
     model.threshold = threshold
     model.meta = {"trained_on": "conll04_train.json", "l2": l2, "epochs": args.epochs,
-                  "examples": args.examples,
+                  "examples": args.examples, "entity_types": typer is not None,
                   "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}",
                   "dev_strict_f1_reference_pipeline": round(f1, 4) if f1 is not None else None}
     model.save(args.output)
