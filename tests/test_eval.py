@@ -254,3 +254,33 @@ def test_shipped_artifact_holds_the_entity_typer():
 
     assert RelationModel.load().entity_types is not None
     assert EntityTypeModel.load().classes == ["Person", "Organization", "Place", "Other"]
+
+
+def test_relation_model_gives_relation_records_for_unknown_pairs():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Booth assassinated Lincoln . Booth assassinated Lincoln .")
+    model = _toy_model()
+    mentions = [(0, 1, "booth", "Person"), (2, 3, "lincoln", "Person"),
+                (4, 5, "booth", "Person"), (6, 7, "lincoln", "Person")]
+    rels = model.relations(doc, mentions)
+    assert [(r.subject, r.predicate, r.object) for r in rels] == [("booth", "killed", "lincoln")] * 2
+    assert (rels[1].subject_span.start, rels[1].object_span.text) == (29, "Lincoln")
+    assert rels[0].evidence.sentence.text == "Booth assassinated Lincoln ."
+    assert rels[0].evidence.rule == "model:conll04-relations"
+    assert model.relations(doc, mentions, known={("booth", "lincoln")}) == []
+
+
+def test_entity_retype_keeps_finer_places_and_non_names():
+    import spacy
+
+    from kg.extract.relation_model import EntityTypeModel
+
+    typer = EntityTypeModel(["Person", "Organization", "Place", "Other"],
+                            {"prev=of": [0, 0, 2, 0], "prev=in": [0, 0, 2, 0]}, [0, 0, 0, 0])
+    doc = spacy.blank("en")("Michaud of Millinocket lives in Paris since 1990 .")
+    assert typer.retype(doc[2:3], "ORG", "Organization") == "Place"
+    assert typer.retype(doc[5:6], "GPE", "City") == "City"
+    assert typer.retype(doc[7:8], "DATE", "Other") == "Other"

@@ -45,6 +45,8 @@ SIGNATURES = {
     ("PER", "LOC"): "livesIn",
     ("LOC", "LOC"): "locatedIn",
 }
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+RETYPABLE = frozenset({"Person", "Organization", "Place", "City", "Country", "Region", "Other"})
 PREDICATES = ("worksFor", "killed", "basedIn", "livesIn", "locatedIn")
 NONE = "NONE"
 
@@ -224,6 +226,19 @@ class EntityTypeModel(LinearModel):
         best = max(range(len(probs)), key=probs.__getitem__)
         return self.classes[best], probs[best]
 
+    def retype(self, span, label: str, current: str) -> str:
+        """The class to give a name mention that the rules typed ``current``.
+
+        Only names (PERSON, ORG, GPE, LOC, FAC, NORP) are re-typed, only between Person,
+        Organization and Place, and a finer place class (City, Country, Region) is kept.
+        """
+        if label not in NAME_LABELS or current not in RETYPABLE:
+            return current
+        guess, _p = self.predict(span, label)
+        if guess == "Other" or (guess == "Place" and COARSE_TYPES.get(current) == "LOC"):
+            return current
+        return guess
+
 
 class RelationModel:
     """Logistic regression over :func:`pair_features`, loaded from a JSON file of weights."""
@@ -286,6 +301,41 @@ class RelationModel:
         if p >= self.threshold:
             return predicate, p
         return None, 1.0 - p
+
+    def relations(self, doc, mentions: Sequence[tuple[int, int, str, str]],
+                  known: Iterable[tuple[str, str]] = ()) -> list:
+        """:class:`~kg.records.Relation` records the model reads between named mentions of ``doc``.
+
+        ``mentions`` are ``(token start, token end, entity key, class)`` of name mentions (not
+        pronouns or descriptions); pairs in the same sentence whose types allow a relation are
+        classified, except pairs of one entity and ``(subject key, object key)`` pairs in
+        ``known`` (those the rules already read). Spans are the mentions' own, so each relation
+        points at the words it was read from; factuality is left Asserted for the caller to set.
+        """
+        from kg.records import Evidence, Relation, Span
+
+        known = set(known)
+        by_sentence: dict[int, list[tuple[int, int, str, str]]] = {}
+        for m in mentions:
+            by_sentence.setdefault(doc[m[0]].sent.start, []).append(m)
+        out = []
+        for group in by_sentence.values():
+            sent = doc[group[0][0]].sent
+            spans = [doc[s:e] for s, e, _k, _c in group]
+            for i, j, predicate, p in self.predict_sentence(sent, [(sp, m[3]) for sp, m in zip(spans, group)]):
+                hk, tk = group[i][2], group[j][2]
+                if hk == tk or (hk, tk) in known:
+                    continue
+                h, t = spans[i], spans[j]
+                lo, hi = min(h.start_char, t.start_char), max(h.end_char, t.end_char)
+                out.append(Relation(
+                    subject=hk, predicate=predicate, object=tk,
+                    subject_span=Span(h.start_char, h.end_char, h.text),
+                    object_span=Span(t.start_char, t.end_char, t.text),
+                    evidence=Evidence(sentence=Span(sent.start_char, sent.end_char, sent.text),
+                                      span=Span(lo, hi, doc.text[lo:hi]), confidence=round(p, 3),
+                                      rule="model:conll04-relations")))
+        return out
 
     def predict_sentence(self, sent, mentions: Sequence[tuple[object, str]]
                          ) -> list[tuple[int, int, str, float]]:
