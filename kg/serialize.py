@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
-from kg.namespaces import bind_prefixes
+from kg.namespaces import PREFIXES, bind_prefixes
 
 FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
            ".json-ld": "json-ld"}
@@ -54,19 +55,86 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
         raise
 
 
+_OX_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "nquads": "N_QUADS"}
+
+
+def _to_oxigraph(graph: Graph, quads: bool):
+    """The triples of ``graph`` as pyoxigraph terms (quads in the default graph if asked)."""
+    import pyoxigraph as ox
+
+    named: dict = {}
+
+    def term(t):
+        if isinstance(t, URIRef):
+            node = named.get(t)
+            if node is None:
+                node = named[t] = ox.NamedNode(str(t))
+            return node
+        if isinstance(t, BNode):
+            return ox.BlankNode(str(t))
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=term(t.datatype))
+        return ox.Literal(str(t))
+
+    default = ox.DefaultGraph()
+    # sorted by subject, type first, so that the streaming Turtle writer groups each node's
+    # properties the way a person writes them
+    for s, p, o in sorted(graph, key=lambda t: (t[0], t[1] != RDF.type, t[1])):
+        if quads:
+            yield ox.Quad(term(s), term(p), term(o), default)
+        else:
+            yield ox.Triple(term(s), term(p), term(o))
+
+
+def _from_oxigraph(items, graph: Graph) -> None:
+    """Add pyoxigraph triples or quads (graph names dropped) to an rdflib ``graph``."""
+    import pyoxigraph as ox
+
+    cache: dict = {}
+    xsd_string = str(XSD.string)
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            node = cache.get(t.value)
+            if node is None:
+                node = cache[t.value] = URIRef(t.value)
+            return node
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        datatype = t.datatype.value
+        if datatype == xsd_string:
+            return Literal(t.value)
+        return Literal(t.value, datatype=term(t.datatype))
+
+    add = graph.add
+    for item in items:
+        add((term(item.subject), term(item.predicate), term(item.object)))
+
+
 def write_graph(graph: Graph, path: str | os.PathLike) -> None:
-    """Serialise ``graph`` to ``path`` in the format of its extension, atomically."""
+    """Serialise ``graph`` to ``path`` in the format of its extension, atomically.
+
+    Turtle, TriG, N-Triples and N-Quads are written by pyoxigraph (many times faster than
+    rdflib's writers on large graphs), with kg's prefixes; JSON-LD by rdflib.
+    """
     fmt = format_for(path)
     bind_prefixes(graph)
-    if fmt in _QUAD_FORMATS:
-        ds = Dataset()
-        bind_prefixes(ds)
-        default = ds.default_graph
-        for triple in graph:
-            default.add(triple)
-        data = ds.serialize(format=fmt, encoding="utf-8")
-    else:
-        data = graph.serialize(format=fmt, encoding="utf-8")
+    if fmt in _OX_FORMATS:
+        import pyoxigraph as ox
+
+        rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+        # resource IRIs stay whole: as res: names their slashes would have to be escaped
+        prefixes = {k: v for k, v in PREFIXES.items() if k != "res"} \
+            if fmt in ("turtle", "trig") else None
+        with atomic_write(path) as handle:
+            ox.serialize(_to_oxigraph(graph, fmt in _QUAD_FORMATS), handle, rdf_format,
+                         prefixes=prefixes)
+        return
+    data = graph.serialize(format=fmt, encoding="utf-8")
     with atomic_write(path) as handle:
         handle.write(data)
 
@@ -74,14 +142,14 @@ def write_graph(graph: Graph, path: str | os.PathLike) -> None:
 def read_graph(path: str | os.PathLike) -> Graph:
     """Parse the graph at ``path``; quads are merged into one graph."""
     fmt = format_for(path)
-    if fmt in _QUAD_FORMATS:
-        ds = Dataset()
-        ds.parse(str(path), format=fmt)
-        graph = Graph()
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            graph.add((s, p, o))
+    graph = Graph()
+    if fmt in _OX_FORMATS:
+        import pyoxigraph as ox
+
+        rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+        with open(path, "rb") as handle:
+            _from_oxigraph(ox.parse(handle, rdf_format), graph)
     else:
-        graph = Graph()
         graph.parse(str(path), format=fmt)
     bind_prefixes(graph)
     return graph

@@ -29,20 +29,28 @@ def test_failed_write_leaves_previous_file_and_no_temp(tmp_path):
     assert os.listdir(tmp_path) == ["graph.ttl"]
 
 
-def test_interrupted_serialisation_keeps_previous_graph(tmp_path, monkeypatch):
-    target = tmp_path / "graph.nt"
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".trig"])
+def test_interrupted_serialisation_keeps_previous_graph(tmp_path, monkeypatch, suffix):
+    import kg.serialize
+
+    target = tmp_path / f"graph{suffix}"
     write_graph(_graph(5), target)
     before = target.read_bytes()
+    real = kg.serialize._to_oxigraph
 
-    def explode(self, *args, **kwargs):
-        raise KeyboardInterrupt
+    def killed_halfway(graph, quads):
+        for i, item in enumerate(real(graph, quads)):
+            if i == 25:
+                raise KeyboardInterrupt
+            yield item
 
-    monkeypatch.setattr(Graph, "serialize", explode)
+    monkeypatch.setattr(kg.serialize, "_to_oxigraph", killed_halfway)
     with pytest.raises(KeyboardInterrupt):
         write_graph(_graph(50), target)
     monkeypatch.undo()
     assert target.read_bytes() == before
     assert len(read_graph(target)) == 5
+    assert os.listdir(tmp_path) == [target.name]
 
 
 def test_format_follows_extension():
