@@ -116,7 +116,7 @@ def pair_features(sent, head, tail, head_type: str, tail_type: str) -> list[str]
         feats.extend(f"bwfar={w}" for w in set(words[:3] + words[-3:]))
     if any(t.ent_type_ for t in between):
         feats.append("bw_has_ent")
-        labels = [e.label_ for e in doc.ents if e.start >= first.end and e.end <= second.start]
+        labels = [t.ent_type_ for t in between if t.ent_iob_ == "B"]
         feats.append(f"bw_nents={_bucket(len(labels))}")
         feats.extend(f"bw_ent={lab}" for lab in set(labels))
     s0, s1 = sent.start, sent.end
