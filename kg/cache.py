@@ -1,6 +1,6 @@
 """A cache of article extractions by content hash, so re-runs only read new or changed articles.
 
-One SQLite file (``extractions.sqlite``) in the cache directory holds one row per
+One SQLite file (``extractions-v2.sqlite``) in the cache directory holds one row per
 (article content hash, extractor fingerprint). Rows are written in transactions, so a run
 killed at any point leaves every committed row usable and none half-written; the next run
 picks up where it stopped::
@@ -27,10 +27,11 @@ from pathlib import Path
 
 from kg.records import ArticleExtraction
 
-CACHE_FILE = "extractions.sqlite"
+CACHE_FILE = "extractions-v2.sqlite"  # v2: with the graph piece of each article
 
 # the code and data whose change can change an extraction
-_EXTRACTOR_SOURCES = ("extract", "data", "resolve.py", "records.py", "nlp.py", "iri.py")
+_EXTRACTOR_SOURCES = ("extract", "data", "resolve.py", "records.py", "nlp.py", "iri.py",
+                      "rdf.py", "namespaces.py")
 
 
 @lru_cache(maxsize=8)
@@ -78,9 +79,9 @@ class ExtractionCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS extraction (hash TEXT NOT NULL, "
-                         "fingerprint TEXT NOT NULL, data BLOB NOT NULL, "
+                         "fingerprint TEXT NOT NULL, data BLOB NOT NULL, graph BLOB, "
                          "PRIMARY KEY (hash, fingerprint))")
-        self._pending: list[tuple[str, str, bytes]] = []
+        self._pending: list[tuple[str, str, bytes, bytes | None]] = []
         self._last_commit = time.monotonic()
 
     def __enter__(self) -> ExtractionCache:
@@ -99,13 +100,22 @@ class ExtractionCache:
                                 (self.fingerprint,)).fetchone()[0]
 
     def get(self, content_hash: str) -> ArticleExtraction | None:
-        row = self._db.execute("SELECT data FROM extraction WHERE hash = ? AND fingerprint = ?",
-                               (content_hash, self.fingerprint)).fetchone()
-        return pickle.loads(zlib.decompress(row[0])) if row else None
+        entry = self.get_entry(content_hash)
+        return entry[0] if entry else None
 
-    def put(self, extraction: ArticleExtraction) -> None:
+    def get_entry(self, content_hash: str) -> tuple[ArticleExtraction, bytes | None] | None:
+        """The extraction and its graph piece (N-Triples, see :func:`kg.rdf.article_ntriples`)."""
+        row = self._db.execute("SELECT data, graph FROM extraction WHERE hash = ? AND fingerprint = ?",
+                               (content_hash, self.fingerprint)).fetchone()
+        if not row:
+            return None
+        return (pickle.loads(zlib.decompress(row[0])),
+                zlib.decompress(row[1]) if row[1] is not None else None)
+
+    def put(self, extraction: ArticleExtraction, graph: bytes | None = None) -> None:
         data = zlib.compress(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        self._pending.append((extraction.article.content_hash, self.fingerprint, data))
+        piece = zlib.compress(graph, 1) if graph is not None else None
+        self._pending.append((extraction.article.content_hash, self.fingerprint, data, piece))
         if (len(self._pending) >= self.commit_every
                 or time.monotonic() - self._last_commit >= self.commit_seconds):
             self.flush()
@@ -115,7 +125,7 @@ class ExtractionCache:
         if self._pending:
             with self._db:
                 self._db.execute("BEGIN")
-                self._db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?)",
+                self._db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
                                      self._pending)
             self._pending.clear()
         self._last_commit = time.monotonic()

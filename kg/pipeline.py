@@ -276,23 +276,24 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
     """``kg build``: extract ``inputs`` and write their graph to ``output``, atomically.
 
     With ``cache_dir``, only articles whose content hash is not in the cache are extracted; the
-    graph is then built from the cached extractions in input order, so it is the same graph a
-    build from scratch gives, and articles no longer in ``inputs`` leave no trace in it.
+    graph is then assembled from the cached per-article pieces (N-Triples, no NLP, no rdflib),
+    so it is the same graph a build from scratch gives, and articles no longer in ``inputs``
+    leave no trace in it.
     """
-    from kg.rdf import GraphBuilder, merge_partial_person_names
-    from kg.serialize import format_for, write_graph
+    from kg.rdf import CorpusGraph, article_ntriples
+    from kg.serialize import format_for, write_store
 
     format_for(output)  # fail on an unknown extension before any work
     report = RunReport(output=output)
     started = time.perf_counter()
-    builder = GraphBuilder()
+    corpus = CorpusGraph()
     articles = _articles(inputs, default_date, report)
     total = count_articles(inputs)
     if cache_dir is None:
         stream = extract_stream(articles, model=model, jobs=jobs, dask=dask)
         for ex in progress(_extractions(stream, report), total, quiet):
             report.count(ex)
-            builder.add(ex)
+            corpus.add(ex)
     else:
         from kg.cache import ExtractionCache, extractor_fingerprint
 
@@ -310,15 +311,17 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
 
             stream = extract_stream(uncached(), model=model, jobs=jobs, dask=dask)
             for ex in progress(_extractions(stream, report), total, quiet):
-                cache.put(ex)  # committed in batches: a killed run keeps what it extracted
+                # committed in batches: a killed run keeps what it extracted
+                cache.put(ex, article_ntriples(ex))
             cache.flush()
             for digest in progress(order, len(order), quiet, desc="graph"):
-                ex = cache.get(digest)
-                if ex is not None:  # None: extraction failed, already reported
+                entry = cache.get_entry(digest)
+                if entry is not None:  # None: extraction failed, already reported
+                    ex, piece = entry
                     report.count(ex)
-                    builder.add(ex)
-    merge_partial_person_names(builder.graph)
-    write_graph(builder.graph, output)
-    report.triples = len(builder.graph)
+                    corpus.add_ntriples(piece if piece is not None else article_ntriples(ex))
+    corpus.settle()
+    write_store(corpus.store, output)
+    report.triples = len(corpus)
     report.seconds = time.perf_counter() - started
     return report

@@ -1,15 +1,23 @@
 """From extraction records to the RDF graph of record, laid out as ``docs/graph-layout.md`` says.
 
-:class:`GraphBuilder` adds one :class:`~kg.records.ArticleExtraction` at a time, so a corpus
-streams through it; entities shared by articles meet on their deterministic IRIs. Every direct
-edge and every event reaches its evidence (article, sentence, offsets, extractor, confidence)
-through plain RDF nodes.
+Two steps, so that a corpus streams and a rebuild costs little:
+
+* :func:`article_graph` turns one :class:`~kg.records.ArticleExtraction` into its own small
+  graph; :func:`article_ntriples` gives it as N-Triples, the unit a cache keeps.
+* :class:`CorpusGraph` loads those pieces into a pyoxigraph store, where entities shared by
+  articles meet on their deterministic IRIs, then settles what only the whole corpus can
+  decide: one class and one canonical name per entity, and one-word person names folded into
+  the one full name they belong to.
+
+Every direct edge and every event reaches its evidence (article, sentence, offsets, extractor,
+confidence) through plain RDF nodes.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
@@ -31,26 +39,23 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
-class GraphBuilder:
-    """Accumulates article extractions into one rdflib Graph."""
+class _ArticleWriter:
+    """Writes the triples of one article's extraction into an rdflib Graph."""
 
-    def __init__(self, graph: Graph | None = None, extractor: str = "kg rules",
-                 extractor_version: str | None = None):
+    def __init__(self, extractor: str = "kg rules", extractor_version: str | None = None):
         from kg import __version__
 
-        self.graph = graph if graph is not None else Graph()
-        bind_prefixes(self.graph)
+        self.graph = Graph(bind_namespaces="none")
         self.extractor = iri.extractor_iri(extractor)
         self.graph.add((self.extractor, RDF.type, NEWS.Extractor))
         self.graph.set((self.extractor, RDFS.label, Literal(extractor)))
         self.graph.set((self.extractor, NEWS.extractorVersion,
                         Literal(extractor_version or __version__)))
 
-    def add(self, ex: ArticleExtraction) -> None:
+    def add(self, ex: ArticleExtraction) -> Graph:
         g = self.graph
         a = ex.article
         art = iri.article_iri(a.id)
-        self._retract_article(art)
         g.add((art, RDF.type, SCHEMA.NewsArticle))
         g.add((art, SCHEMA.identifier, Literal(a.id)))
         g.add((art, NEWS.contentHash, Literal(a.content_hash)))
@@ -86,32 +91,12 @@ class GraphBuilder:
             self._add_relation(art, a.id, relation)
         for event in ex.events:
             self._add_event(art, a.id, event, labels)
-
-    def _retract_article(self, art: URIRef) -> None:
-        """Re-adding an article replaces what an earlier version of it gave."""
-        g = self.graph
-        if (art, RDF.type, SCHEMA.NewsArticle) not in g:
-            return
-        from kg.incremental import retract_article
-
-        retract_article(g, art)
+        return g
 
     def _add_entity_type(self, node: URIRef, type_: str, label: str) -> str:
-        g = self.graph
-        current = [t for t in g.objects(node, RDF.type)]
-        new = NEWS[type_]
-        if not current:
-            g.add((node, RDF.type, new))
-            g.add((node, RDFS.label, Literal(label)))
-            return label
-        # one class per node: a place keeps its most specific reading across articles
-        old = current[0]
-        old_name = str(old).rsplit("#", 1)[-1]
-        if _PLACE_RANK.get(type_, 0) > _PLACE_RANK.get(old_name, 0) and old_name in _PLACE_RANK:
-            g.remove((node, RDF.type, None))
-            g.add((node, RDF.type, new))
-        existing = g.value(node, RDFS.label)
-        return str(existing) if existing is not None else label
+        self.graph.add((node, RDF.type, NEWS[type_]))
+        self.graph.add((node, RDFS.label, Literal(label)))
+        return label
 
     def _evidence(self, owner: URIRef, art: URIRef, ev: Evidence) -> URIRef:
         g = self.graph
@@ -176,36 +161,6 @@ class GraphBuilder:
         self._evidence(node, art, e.evidence)
 
 
-def merge_partial_person_names(graph: Graph) -> int:
-    """Across articles, a person named by one word ("Haniyeh") is the one person of the graph
-    whose full name ends with it; the one-word node is folded into the full one. Ambiguous
-    surnames stay apart. Returns the number of nodes merged."""
-    people = {s: str(graph.value(s, RDFS.label)) for s in graph.subjects(RDF.type, NEWS.Person)}
-    by_surname: dict[str, list[URIRef]] = {}
-    for node, label in people.items():
-        words = iri.normalise_name(label).split()
-        if len(words) > 1:
-            by_surname.setdefault(words[-1], []).append(node)
-    merged = 0
-    for node, label in people.items():
-        words = iri.normalise_name(label).split()
-        hosts = by_surname.get(words[0], []) if len(words) == 1 else []
-        if len(hosts) != 1:
-            continue
-        host = hosts[0]
-        for p, o in list(graph.predicate_objects(node)):
-            graph.remove((node, p, o))
-            if p == RDFS.label:
-                graph.add((host, SKOS.altLabel, o))
-            elif p != RDF.type:
-                graph.add((host, p, o))
-        for s, p in list(graph.subject_predicates(node)):
-            graph.remove((s, p, node))
-            graph.add((s, p, host))
-        merged += 1
-    return merged
-
-
 def event_label(e: Event, labels: dict[str, str]) -> str:
     """A readable name: ``"Visit: Ismail Haniyeh to Tehran (2024-03-26)"``."""
     def names(*roles):
@@ -229,13 +184,129 @@ def event_label(e: Event, labels: dict[str, str]) -> str:
     return text
 
 
+def article_graph(ex: ArticleExtraction) -> Graph:
+    """The triples one article contributes, as an rdflib Graph."""
+    return _ArticleWriter().add(ex)
+
+
+def article_ntriples(ex: ArticleExtraction) -> bytes:
+    """:func:`article_graph` as N-Triples, the piece :class:`CorpusGraph` loads."""
+    from kg.serialize import to_oxigraph
+
+    return ox.serialize(to_oxigraph(article_graph(ex), quads=False, ordered=False),
+                        format=ox.RdfFormat.N_TRIPLES)
+
+
+_NS = str(NEWS._NS)
+_RES_ENTITY = str(iri.RES) + "entity/"
+_SETTLE_TYPES = f"""
+PREFIX news: <{_NS}>
+DELETE {{ ?e a ?lower }} WHERE {{
+  VALUES (?lower ?higher) {{
+    (news:Place news:Region) (news:Place news:City) (news:Place news:Country)
+    (news:Region news:City) (news:Region news:Country) (news:City news:Country)
+  }}
+  ?e a ?lower , ?higher .
+}}"""
+_SETTLE_LABELS = f"""
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+DELETE {{ ?e rdfs:label ?other }} INSERT {{ ?e skos:altLabel ?other }} WHERE {{
+  {{ SELECT ?e (MIN(STR(?l)) AS ?keep) WHERE {{ ?e rdfs:label ?l }}
+     GROUP BY ?e HAVING (COUNT(?l) > 1) }}
+  ?e rdfs:label ?other .
+  FILTER (STR(?other) != ?keep)
+}};
+DELETE {{ ?e skos:altLabel ?l }} WHERE {{ ?e rdfs:label ?l ; skos:altLabel ?l }}"""
+_PEOPLE = f"""
+PREFIX news: <{_NS}>
+PREFIX rdfs: <{RDFS}>
+SELECT ?p ?label WHERE {{ ?p a news:Person ; rdfs:label ?label }}"""
+
+
+class CorpusGraph:
+    """The graph of a corpus, assembled in an in-memory pyoxigraph store.
+
+    ``add`` takes an extraction, ``add_ntriples`` a piece made earlier by
+    :func:`article_ntriples` (say, from a cache); ``settle`` then makes the corpus-wide
+    decisions. The result does not depend on the order pieces came in.
+    """
+
+    def __init__(self):
+        self.store = ox.Store()
+        self.add_ntriples(_extractor_ntriples())
+
+    def add(self, ex: ArticleExtraction) -> None:
+        self.add_ntriples(article_ntriples(ex))
+
+    def add_ntriples(self, piece: bytes) -> None:
+        self.store.load(piece, ox.RdfFormat.N_TRIPLES)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def settle(self) -> "CorpusGraph":
+        """One class per entity (a place keeps its most specific reading), one canonical name
+        (the others become skos:altLabel), and one-word person names folded into the one full
+        name of the corpus that ends with them (ambiguous surnames stay apart)."""
+        self.store.update(_SETTLE_TYPES)
+        self.store.update(_SETTLE_LABELS)
+        self._fold_partial_person_names()
+        self.store.update(_SETTLE_LABELS)
+        return self
+
+    def _fold_partial_person_names(self) -> int:
+        people = [(row["p"].value, row["label"].value) for row in self.store.query(_PEOPLE)]
+        by_surname: dict[str, set[str]] = {}
+        for node, label in people:
+            words = iri.normalise_name(label).split()
+            if len(words) > 1:
+                by_surname.setdefault(words[-1], set()).add(node)
+        pairs = []
+        for node, label in people:
+            words = iri.normalise_name(label).split()
+            hosts = by_surname.get(words[0], set()) if len(words) == 1 else set()
+            if len(hosts) == 1:
+                pairs.append((node, next(iter(hosts))))
+        if pairs:
+            values = " ".join(f"(<{old}> <{new}>)" for old, new in pairs)
+            self.store.update(f"""
+PREFIX rdf: <{RDF}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+DELETE {{ ?old ?p ?o }} INSERT {{ ?new ?q ?o }} WHERE {{
+  VALUES (?old ?new) {{ {values} }}
+  ?old ?p ?o .
+  BIND (IF(?p = rdfs:label, skos:altLabel, ?p) AS ?q)
+  FILTER (?p != rdf:type)
+}};
+DELETE {{ ?old a ?t }} WHERE {{ VALUES (?old ?new) {{ {values} }} ?old a ?t }};
+DELETE {{ ?s ?p ?old }} INSERT {{ ?s ?p ?new }} WHERE {{
+  VALUES (?old ?new) {{ {values} }}
+  ?s ?p ?old .
+}}""")
+        return len(pairs)
+
+    def to_rdflib(self) -> Graph:
+        from kg.serialize import from_oxigraph
+
+        graph = Graph()
+        bind_prefixes(graph)
+        from_oxigraph(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()), graph)
+        return graph
+
+
+def _extractor_ntriples() -> bytes:
+    from kg.serialize import to_oxigraph
+
+    return ox.serialize(to_oxigraph(_ArticleWriter().graph, quads=False, ordered=False),
+                        format=ox.RdfFormat.N_TRIPLES)
+
+
 def extraction_graph(extractions) -> Graph:
-    """The graph of an iterable of extractions (a convenience for tests and small inputs)."""
-    builder = GraphBuilder()
+    """The settled graph of an iterable of extractions, as an rdflib Graph (for tests and small
+    inputs; ``kg build`` writes a :class:`CorpusGraph` directly)."""
+    corpus = CorpusGraph()
     for ex in extractions:
-        builder.add(ex)
-    merge_partial_person_names(builder.graph)
-    return builder.graph
-
-
-
+        corpus.add(ex)
+    return corpus.settle().to_rdflib()

@@ -52,11 +52,25 @@ def iter_articles(inputs: Iterable[str], default_date: date | None = None,
 
     ``default_date`` applies to articles whose metadata and dateline give no date.
     """
+    seen: dict[str, tuple[str, str | None]] = {}  # id -> (content hash, source)
     for item in _iter_raw(inputs, stdin):
-        if isinstance(item, Article) and item.date is None:
-            found = dateline_date(item.text) or default_date
-            if found is not None:
-                item = replace(item, date=found)
+        if isinstance(item, Article):
+            if item.date is None:
+                found = dateline_date(item.text) or default_date
+                if found is not None:
+                    item = replace(item, date=found)
+            if item.id in seen:
+                first_hash, first_source = seen[item.id]
+                if first_hash == item.content_hash:
+                    yield Skipped(item.path or item.id, f"same article as {first_source}")
+                    continue
+                n = 2
+                while f"{item.id}~{n}" in seen:
+                    n += 1
+                yield Warning_(item.path or item.id, f"article id {item.id!r} is already used by "
+                                                     f"{first_source}; read as {item.id}~{n}")
+                item = replace(item, id=f"{item.id}~{n}")
+            seen[item.id] = (item.content_hash, item.path)
         yield item
 
 

@@ -58,8 +58,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
 _OX_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "nquads": "N_QUADS"}
 
 
-def _to_oxigraph(graph: Graph, quads: bool):
-    """The triples of ``graph`` as pyoxigraph terms (quads in the default graph if asked)."""
+def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True):
+    """The triples of ``graph`` as pyoxigraph terms (quads in the default graph if asked),
+    ``ordered`` by subject with the type first, as a person writes Turtle."""
     import pyoxigraph as ox
 
     named: dict = {}
@@ -81,14 +82,15 @@ def _to_oxigraph(graph: Graph, quads: bool):
     default = ox.DefaultGraph()
     # sorted by subject, type first, so that the streaming Turtle writer groups each node's
     # properties the way a person writes them
-    for s, p, o in sorted(graph, key=lambda t: (t[0], t[1] != RDF.type, t[1])):
+    triples = sorted(graph, key=lambda t: (t[0], t[1] != RDF.type, t[1])) if ordered else graph
+    for s, p, o in triples:
         if quads:
             yield ox.Quad(term(s), term(p), term(o), default)
         else:
             yield ox.Triple(term(s), term(p), term(o))
 
 
-def _from_oxigraph(items, graph: Graph) -> None:
+def from_oxigraph(items, graph: Graph) -> None:
     """Add pyoxigraph triples or quads (graph names dropped) to an rdflib ``graph``."""
     import pyoxigraph as ox
 
@@ -131,12 +133,34 @@ def write_graph(graph: Graph, path: str | os.PathLike) -> None:
         prefixes = {k: v for k, v in PREFIXES.items() if k != "res"} \
             if fmt in ("turtle", "trig") else None
         with atomic_write(path) as handle:
-            ox.serialize(_to_oxigraph(graph, fmt in _QUAD_FORMATS), handle, rdf_format,
+            ox.serialize(to_oxigraph(graph, fmt in _QUAD_FORMATS), handle, rdf_format,
                          prefixes=prefixes)
         return
     data = graph.serialize(format=fmt, encoding="utf-8")
     with atomic_write(path) as handle:
         handle.write(data)
+
+
+def write_store(store, path: str | os.PathLike) -> None:
+    """Serialise the default graph of a pyoxigraph ``store`` to ``path``, atomically, in the
+    same layout as :func:`write_graph` (sorted by subject, type first)."""
+    import pyoxigraph as ox
+
+    fmt = format_for(path)
+    quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    if fmt not in _OX_FORMATS:
+        graph = Graph()
+        from_oxigraph(quads, graph)
+        write_graph(graph, path)
+        return
+    rdf_type = str(RDF.type)
+    ordered = sorted(quads, key=lambda q: (q.subject.value, q.predicate.value != rdf_type,
+                                           q.predicate.value))
+    items = ordered if fmt in _QUAD_FORMATS else (q.triple for q in ordered)
+    prefixes = {k: v for k, v in PREFIXES.items() if k != "res"} \
+        if fmt in ("turtle", "trig") else None
+    with atomic_write(path) as handle:
+        ox.serialize(items, handle, getattr(ox.RdfFormat, _OX_FORMATS[fmt]), prefixes=prefixes)
 
 
 def read_graph(path: str | os.PathLike) -> Graph:
@@ -148,7 +172,7 @@ def read_graph(path: str | os.PathLike) -> Graph:
 
         rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
         with open(path, "rb") as handle:
-            _from_oxigraph(ox.parse(handle, rdf_format), graph)
+            from_oxigraph(ox.parse(handle, rdf_format), graph)
     else:
         graph.parse(str(path), format=fmt)
     bind_prefixes(graph)

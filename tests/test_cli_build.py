@@ -168,3 +168,22 @@ def test_same_entity_is_one_node_across_articles(runner, tmp_path):
                 if "Security Council" in str(g.value(s, RDFS.label))]
     assert councils == [RES["entity/organization/united-nations-security-council"]]
     assert len(list(g.objects(councils[0], NEWS.mention))) == 2
+
+
+def test_article_ids_stay_unique(runner, tmp_path):
+    from kg.namespaces import SCHEMA
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "001.txt").write_text(f"Tony Blair visited {folder.upper()}ldershot.\n",
+                                                   encoding="utf-8")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "001.txt").write_text("Tony Blair visited Aldershot.\n", encoding="utf-8")
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(main, ["build", str(tmp_path / "a" / "001.txt"), str(tmp_path / "b" / "001.txt"),
+                                  str(tmp_path / "c" / "001.txt"), "-o", str(out), "-j", "1"])
+    assert "article id '001' is already used by" in result.stderr and "read as 001~2" in result.stderr
+    assert f"skipped {tmp_path / 'c' / '001.txt'}: same article as {tmp_path / 'a' / '001.txt'}" in result.stderr
+    assert result.exit_code == 1
+    ids = sorted(str(o) for o in read_graph(out).objects(None, SCHEMA.identifier))
+    assert ids == ["001", "001~2"]

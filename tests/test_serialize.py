@@ -36,15 +36,15 @@ def test_interrupted_serialisation_keeps_previous_graph(tmp_path, monkeypatch, s
     target = tmp_path / f"graph{suffix}"
     write_graph(_graph(5), target)
     before = target.read_bytes()
-    real = kg.serialize._to_oxigraph
+    real = kg.serialize.to_oxigraph
 
-    def killed_halfway(graph, quads):
-        for i, item in enumerate(real(graph, quads)):
+    def killed_halfway(graph, quads, ordered=True):
+        for i, item in enumerate(real(graph, quads, ordered)):
             if i == 25:
                 raise KeyboardInterrupt
             yield item
 
-    monkeypatch.setattr(kg.serialize, "_to_oxigraph", killed_halfway)
+    monkeypatch.setattr(kg.serialize, "to_oxigraph", killed_halfway)
     with pytest.raises(KeyboardInterrupt):
         write_graph(_graph(50), target)
     monkeypatch.undo()
