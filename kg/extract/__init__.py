@@ -10,6 +10,8 @@ The spaCy ``Doc`` lives only inside this package. :class:`Extractor` streams art
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -17,6 +19,7 @@ from spacy.tokens import Doc
 from kg import __version__
 from kg.extract import facts
 from kg.extract.mentions import MentionCandidate, find_mentions
+from kg.extract.relation_model import EntityTypeModel, RelationModel
 from kg.extract.text import PreparedText, prepare_text
 from kg.iri import entity_key
 from kg.records import Article, ArticleExtraction, Entity, Mention, Span
@@ -29,13 +32,15 @@ EXTRACTOR_VERSION = __version__
 class Extractor:
     """Rule-based extraction on a spaCy pipeline (see :func:`kg.nlp.load_pipeline`)."""
 
-    def __init__(self, model: str | None = None, nlp=None, batch_size: int = 32):
+    def __init__(self, model: str | None = None, nlp=None, batch_size: int = 32,
+                 learned: bool = True):
         if nlp is None:
             from kg.nlp import load_pipeline
 
             nlp = load_pipeline(model)
         self.nlp = nlp
         self.batch_size = batch_size
+        self.models = LearnedModels.load() if learned else None
 
     def extract(self, article: Article) -> ArticleExtraction:
         return next(self.extract_many([article]))
@@ -45,12 +50,30 @@ class Extractor:
         prepared = ((prepare_text(a.text), a) for a in articles)
         stream = ((p.text, (p, a)) for p, a in prepared)
         for doc, (prep, article) in self.nlp.pipe(stream, as_tuples=True, batch_size=self.batch_size):
-            yield extract_from_doc(doc, article, prep)
+            yield extract_from_doc(doc, article, prep, self.models)
 
 
-def extract_from_doc(doc: Doc, article: Article, prep: PreparedText) -> ArticleExtraction:
-    """Read entities, relations and events from ``doc``, the parse of ``prep.text``."""
-    candidates = find_mentions(doc)
+@dataclass(frozen=True)
+class LearnedModels:
+    """The small models trained on CoNLL04 (``kg/data/relation_model.json``): an entity re-typer
+    and a relation classifier for the pairs the rules leave alone."""
+
+    relations: RelationModel
+    entity_types: EntityTypeModel
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> "LearnedModels":
+        return cls(RelationModel.load(), EntityTypeModel.load())
+
+
+def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
+                     models: LearnedModels | None = None) -> ArticleExtraction:
+    """Read entities, relations and events from ``doc``, the parse of ``prep.text``.
+
+    Without ``models`` only the rules run (the learned re-typer and relation classifier are off).
+    """
+    candidates = find_mentions(doc, models.entity_types if models else None)
     named = [c for c in candidates if c.kind in ("name", "demonym")]
     pronouns = [c.token_start for c in candidates if c.kind == "pronoun"]
     clusters = cluster_mentions([NamedMention(c.start, c.end, c.text, c.type, c.name) for c in named])
@@ -74,17 +97,20 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText) -> ArticleE
     facts.pronoun_mentions(doc, index, pronouns)
 
     casualties = facts.find_casualties(doc, index)
-    inside_casualty = [(c.span.start, c.span.end) for c in casualties]
+    # a speech verb in the trigger lexicon is read once, as the statement with its speaker
+    statements = facts.find_statements(doc, index, article.date)
+    spoken = {d.trigger.i for d in statements}
     drafts = [d for d in facts.find_events(doc, index)
-              if not (d.type in ("Death", "Injury")
-                      and any(s <= d.trigger.idx < e for s, e in inside_casualty))]
-    drafts += facts.find_statements(doc, index, article.date)
+              if not (d.type == "Statement" and d.trigger.i in spoken)] + statements
     drafts.sort(key=lambda d: d.trigger.i)
     facts.date_events(drafts, article.date)
     facts.relative_event_dates(doc, drafts, index)
     drafts = facts.merge_coreferent_events(drafts)
     relations += facts.verb_relations(doc, index, drafts)
     relations += facts.event_relations(doc, drafts)
+    if models is not None:
+        relations += facts.learned_relations(doc, index, models.relations, named, cluster_of,
+                                             relations)
     events = [facts.to_event(doc, d) for d in drafts]
     events += [facts.casualty_event(c) for c in casualties]
 

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.dates import parse_offset, resolve_date, shift
 from kg.extract.lexicon import (HEDGE_WORDS, IRREALIS_HEADS, LEADER_TITLES, MEDIA_WORDS,
                                 MEMBER_TITLES, NEGATING_HEADS, RELATION_VERBS, SPEECH_VERBS,
-                                SPOKES_TITLES, WORK_TITLES, triggers)
+                                SPOKES_TITLES, TITLE_WORDS, WORK_TITLES, triggers)
 from kg.records import Argument, Event, Evidence, Relation, Span
 
 ACTOR_TYPES = {"Person", "Organization", "Country", "Group"}
@@ -144,13 +144,17 @@ def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, 
     for start, end, key in persons:
         person_span = index.span_at[start]
         # "Hamas chief Ismail Haniyeh": the words before the name inside its noun phrase
-        left: list[Token] = []
+        # a title the mention itself starts with ("President Volodymyr Zelensky")
+        name_start = start
+        while name_start < end - 1 and doc[name_start].lower_.rstrip(".") in TITLE_WORDS:
+            name_start += 1
+        left: list[Token] = [doc[k] for k in range(start, name_start)]
         i = start - 1
         while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod", "punct", "poss", "case") \
                 and doc[i].head.i in range(i + 1, end) and doc[i].text not in (",", "(", "“", '"'):
             left.insert(0, doc[i])
             i -= 1
-        titles = [t for t in left if t.i not in index.key_at]
+        titles = [t for t in left if t.i not in index.key_at or start <= t.i < name_start]
         predicate = _title_predicate([t.text for t in titles])
         if predicate:
             for t in left:
@@ -371,13 +375,13 @@ def find_events(doc: Doc, index: EntityIndex) -> list[EventDraft]:
     lexicon = triggers()
     drafts: list[EventDraft] = []
     for token in doc:
-        if token.is_space or token.i in index.key_at:
-            continue
+        if token.is_space or token.i in index.key_at or token.ent_type_ in _NOT_TRIGGER_ENTS:
+            continue  # "March" the month is no protest march
         lemma = token.lemma_.lower()
         readings = lexicon.get(lemma) or lexicon.get(token.lower_)
         if not readings:
             continue
-        pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
+        pos = _TRIGGER_POS.get(token.pos_)
         reading = next((r for r in readings if r.pos in ("*", pos)), None)
         if reading is None or pos is None:
             continue
@@ -387,6 +391,11 @@ def find_events(doc: Doc, index: EntityIndex) -> list[EventDraft]:
         if draft is not None:
             drafts.append(draft)
     return drafts
+
+
+_TRIGGER_POS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}
+_NOT_TRIGGER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERSON", "ORG", "GPE",
+                               "NORP", "MONEY", "PERCENT", "QUANTITY"})
 
 
 def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
@@ -424,8 +433,6 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
             if role:
                 args.append((role, key, span))
     args = _clean_args(args, index)
-    if not args:
-        return None
     return EventDraft(event, trigger, cameo, args, governor, factuality(trigger, index))
 
 
@@ -557,9 +564,11 @@ def find_statements(doc: Doc, index: EntityIndex, anchor: date | None) -> list[E
     return out
 
 
-def quote_of(draft: EventDraft) -> str:
+def quote_of(draft: EventDraft) -> str | None:
     """What the speaker said: the complement clause, with quotation marks stripped."""
-    comp = next(c for c in draft.trigger.children if c.dep_ in ("ccomp", "xcomp"))
+    comp = next((c for c in draft.trigger.children if c.dep_ in ("ccomp", "xcomp")), None)
+    if comp is None:
+        return None  # "the minister's statement": no clause of what was said
     tokens = list(comp.subtree)
     # the quote may run past the complement's subtree inside the same quotation marks
     sent = draft.trigger.sent
@@ -706,6 +715,24 @@ def _proposal_owner(verb: Token, drafts: list[EventDraft]) -> list[tuple[str, Sp
     if not earlier:
         return []
     return [(k, s) for r, k, s in earlier[-1].args if r == "actor"]
+
+
+def learned_relations(doc: Doc, index: EntityIndex, model, named, cluster_of: dict[int, str],
+                      known: list[Relation]) -> list[Relation]:
+    """Relations the CoNLL04-trained classifier reads between named mentions of one sentence,
+    for the pairs the rules did not relate; factual status as for any verb of the sentence."""
+    mentions = [(c.token_start, c.token_end, cluster_of[i], index.type_of[cluster_of[i]])
+                for i, c in enumerate(named) if c.kind == "name"]
+    found = model.relations(doc, mentions, known={(r.subject, r.object) for r in known}
+                            | {(r.object, r.subject) for r in known})
+    out = []
+    for r in found:
+        head = doc.char_span(r.subject_span.start, r.subject_span.end, alignment_mode="expand")
+        fact = factuality(head.root.head, index) if head is not None else Factuality()
+        sentence = _sentence(head.root) if head is not None else r.evidence.sentence
+        out.append(replace(r, factuality=fact.value, attributed_to=fact.speaker,
+                           evidence=replace(r.evidence, sentence=sentence)))
+    return out
 
 
 def event_relations(doc: Doc, drafts: list[EventDraft]) -> list[Relation]:

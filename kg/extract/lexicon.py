@@ -175,15 +175,29 @@ truce NOUN Ceasefire 0871
 """
 
 
+# CAMEO codes by event class, and by trigger where the trigger says more ("shell" is 194).
+CAMEO_BY_CLASS = {"Visit": "042", "Meeting": "040", "Statement": "010", "Resolution": "013",
+                  "Attack": "190", "Death": "186", "Arrest": "173", "Protest": "140",
+                  "Ceasefire": "0871"}
+
+
 @lru_cache(maxsize=1)
 def triggers() -> dict[str, tuple[Trigger, ...]]:
-    """Trigger lemma -> the event readings it can have."""
+    """Trigger lemma -> the event readings it can have: the rules' own list above, then the
+    lexicon ``kg/data/event_triggers.tsv`` (built from RAMS, see ``kg.eval.trigger_analysis``)."""
     table: dict[str, list[Trigger]] = {}
+
+    def add(lemma: str, pos: str, event: str, cameo: str | None) -> None:
+        readings = table.setdefault(lemma, [])
+        if not any(r.event == event and r.pos in ("*", pos) for r in readings):
+            readings.append(Trigger(event, pos, cameo))
+
     for line in _DEFAULT_TRIGGERS.strip().splitlines():
         parts = line.split()
-        lemma, pos, event = parts[0], parts[1], parts[2]
-        cameo = parts[3] if len(parts) > 3 else None
-        table.setdefault(lemma, []).append(Trigger(event, pos, cameo))
+        add(parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else None)
+    for row in _rows("event_triggers.tsv"):
+        lemma, pos, event = (c.strip() for c in row[:3])
+        add(lemma.lower(), pos, event, CAMEO_BY_CLASS.get(event))
     return {k: tuple(v) for k, v in table.items()}
 
 

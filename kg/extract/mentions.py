@@ -9,7 +9,7 @@ gazetteer, apply the alias table ("UNSC"), strip honorifics from names, and drop
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
@@ -38,14 +38,21 @@ _LABEL_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "City", "LOC":
                 "FAC": "Place", "EVENT": "Other", "LAW": "Other", "WORK_OF_ART": "Other",
                 "PRODUCT": "Other"}
 _PRONOUNS = {"he", "him", "his", "she", "her"}
+_NAME_TITLES = frozenset({"president", "mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr"})
 _NAME_JUNK = re.compile(r"[/\d@#<>{}=_|]|https?:")
 
 
-def find_mentions(doc: Doc) -> list[MentionCandidate]:
-    """All entity mentions of ``doc``, named and demonym ones, in text order."""
+def find_mentions(doc: Doc, typer=None) -> list[MentionCandidate]:
+    """All entity mentions of ``doc``, named and demonym ones, in text order.
+
+    ``typer`` (a :class:`~kg.extract.relation_model.EntityTypeModel`) re-types names whose class
+    came from spaCy's label alone, between Person, Organization and Place."""
     found: list[MentionCandidate] = []
     for ent in doc.ents:
         cand = _classify(ent)
+        if cand is not None and typer is not None and cand.kind == "name" \
+                and cand.type in _RETYPABLE.get(ent.label_, ()):
+            cand = _retype(cand, doc[cand.token_start:cand.token_end], ent.label_, typer)
         if cand is not None:
             found.append(cand)
     taken = {i for c in found for i in range(c.token_start, c.token_end)}
@@ -54,6 +61,26 @@ def find_mentions(doc: Doc) -> list[MentionCandidate]:
             found.append(_make(doc[token.i:token.i + 1], "Person", token.text, "pronoun"))
     found.sort(key=lambda c: c.start)
     return found
+
+
+# the classes a spaCy label maps to without the gazetteer or the alias table deciding
+_RETYPABLE = {"PERSON": ("Person",), "ORG": ("Organization",), "GPE": ("City",),
+              "LOC": ("Region",), "FAC": ("Place",)}
+
+
+def _retype(cand: MentionCandidate, span: SpacySpan, label: str, typer) -> MentionCandidate | None:
+    """The re-typer's class for a name, except that an organisation never becomes a person: the
+    model learnt from 1980s newswire, and "Hamas" or "Amnesty International" are no people."""
+    new = typer.retype(span, label, cand.type)
+    if new == cand.type or new == "Place" and cand.type in ("City", "Region", "Place") \
+            or (cand.type, new) == ("Organization", "Person"):
+        return cand
+    if new == "Place":
+        new = "City" if label == "GPE" else "Place"
+    name = person_name(span.text) if new == "Person" else _expand_un(span.text)
+    if new == "Person" and name.casefold() in JUNK_ENTITY_WORDS:
+        return None
+    return replace(cand, type=new, name=name)
 
 
 def _make(span: SpacySpan, type_: str, name: str, kind: str) -> MentionCandidate:
@@ -83,6 +110,9 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
     if type_ == "Organization" and key in gaz.demonym_of:
         return None  # "Israeli" tagged ORG: a demonym outside a state phrase
     if type_ == "Person":
+        if ent.start > 0 and ent.doc[ent.start - 1].lower_ in _NAME_TITLES:
+            ent = ent.doc[ent.start - 1:ent.end]  # "President Lincoln" is the mention
+            text = ent.text
         name = person_name(text)
         if name.casefold() in JUNK_ENTITY_WORDS:
             return None  # "General Election" read as a person
