@@ -173,3 +173,8 @@ def test_pronoun_takes_the_subject_of_matching_gender(extractor):
     ex = read(extractor, "Angela Merkel met Joe Biden in Berlin on Monday. Later she said the talks were useful.")
     (statement,) = events(ex, "Statement")
     assert statement.arguments[0].entity == "person/angela-merkel"
+
+
+def test_fired_from_a_job_is_no_attack(extractor):
+    assert not events(read(extractor, "If they do not vote, the company will fire them."), "Attack")
+    assert events(read(extractor, "Soldiers fired on protesters in Khartoum."), "Attack")

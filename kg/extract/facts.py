@@ -385,12 +385,30 @@ def find_events(doc: Doc, index: EntityIndex) -> list[EventDraft]:
         reading = next((r for r in readings if r.pos in ("*", pos)), None)
         if reading is None or pos is None:
             continue
-        if pos == "NOUN" and token.dep_ == "compound":
-            continue  # "the cease-fire call": a modifier, not a happening
+        if lemma == "fire" and _dismissal(token):
+            continue  # "they'll fire us": a job lost, not shots
+        if pos == "NOUN" and token.dep_ == "compound" and reading.event in ("Ceasefire", "Resolution",
+                                                                              "Meeting", "Visit"):
+            continue  # "the cease-fire call", "talks process": a modifier, not a happening
         draft = _event_arguments(doc, token, reading.event, reading.cameo, index)
         if draft is not None:
             drafts.append(draft)
     return drafts
+
+
+_STAFF = frozenset("employee employees worker workers staff staffer staffers manager coach "
+                   "official officials executive executives".split())
+
+
+def _dismissal(token: Token) -> bool:
+    """"Fire" meaning to dismiss: a person or staff as its object, or a passive person subject."""
+    if token.pos_ != "VERB":
+        return False
+    for child in token.children:
+        if child.dep_ in ("dobj", "nsubjpass") and (child.pos_ == "PRON" or child.lower_ in _STAFF
+                                                    or child.ent_type_ == "PERSON"):
+            return True
+    return False
 
 
 _TRIGGER_POS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "ADJ": "ADJ"}

@@ -147,9 +147,6 @@ blast NOUN Attack 190
 kill VERB Death 186
 die VERB Death 186
 death NOUN Death 186
-murder * Death 186
-assassinate VERB Death 186
-assassination NOUN Death 186
 execute VERB Death 186
 injure VERB Injury 
 wound VERB Injury 
