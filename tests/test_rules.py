@@ -178,3 +178,17 @@ def test_pronoun_takes_the_subject_of_matching_gender(extractor):
 def test_fired_from_a_job_is_no_attack(extractor):
     assert not events(read(extractor, "If they do not vote, the company will fire them."), "Attack")
     assert events(read(extractor, "Soldiers fired on protesters in Khartoum."), "Attack")
+
+
+@pytest.mark.parametrize("text,person,place", [
+    ("Soviet historian Roy Medvedev wrote the book.", "person/roy-medvedev", "place/soviet-union"),
+    ("Emily Dickinson was born in Amherst.", "person/emily-dickinson", "place/amherst"),
+    ("Gordon Parks is a native of Kansas.", "person/gordon-parks", "place/kansas"),
+])
+def test_residence_and_nationality(extractor, text, person, place):
+    assert (person, "livesIn", place) in facts(read(extractor, text))
+
+
+def test_place_in_an_organisations_phrase(extractor):
+    ex = read(extractor, "Sun Hung Kai Properties, a Hong Kong construction firm, bought the site.")
+    assert ("organization/sun-hung-kai-properties", "basedIn", "place/hong-kong") in facts(ex)

@@ -92,7 +92,11 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
 
     persons = [(c.token_start, c.token_end, cluster_of[i]) for i, c in enumerate(named)
                if index.type_of[cluster_of[i]] == "Person" and c.kind == "name"]
+    organisations = [(c.token_start, c.token_end, cluster_of[i]) for i, c in enumerate(named)
+                     if index.type_of[cluster_of[i]] == "Organization" and c.kind == "name"]
     relations = facts.title_relations(doc, index, persons)
+    relations += facts.residence_relations(doc, index, persons)
+    relations += facts.organisation_places(doc, index, organisations)
     facts.nominal_mentions(doc, index, relations)
     facts.pronoun_mentions(doc, index, pronouns)
 

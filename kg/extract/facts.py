@@ -183,6 +183,86 @@ def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, 
     return out
 
 
+RESIDENCE_NOUNS = frozenset("native resident residents citizen citizens inhabitant".split())
+
+
+def _left_modifiers(doc: Doc, start: int, end: int) -> list[Token]:
+    """The words before a name inside its noun phrase ("the U.S." of "the U.S. Congress")."""
+    left: list[Token] = []
+    i = start - 1
+    while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod", "punct", "poss", "case", "det") \
+            and doc[i].head.i in range(i + 1, end) and doc[i].text not in (",", "(", "“", '"'):
+        left.insert(0, doc[i])
+        i -= 1
+    return left
+
+
+def residence_relations(doc: Doc, index: EntityIndex,
+                        persons: list[tuple[int, int, str]]) -> list[Relation]:
+    """``livesIn`` from nationality and residence: "Soviet historian Roy Medvedev", "U.S.
+    Ambassador Vernon Walters", "Marie Ferraro, 50, of Bethany", "born in North Bend",
+    "a native of Chisholm"."""
+    out: list[Relation] = []
+    for start, end, key in persons:
+        person_span = index.span_at[start]
+        root = doc[start:end].root
+        found: list[tuple[str, Span, Token, str]] = []
+        for t in _left_modifiers(doc, start, end):
+            place = index.key_at.get(t.i)
+            if place and index.type_of.get(place) == "Country":
+                found.append((place, index.span_at[t.i], t, "nationality"))
+        heads = [root] + [c for c in root.children if c.dep_ in ("appos", "amod", "nummod")]
+        for h in heads:
+            for prep, place, span in _prep_objects(h, index):
+                if prep == "of":
+                    found.append((place, span, h, "of-place"))
+        head = root.head
+        if root.dep_ == "nsubjpass" and head.lemma_ == "bear":
+            found += [(k, sp, head, "born-in") for p, k, sp in _prep_objects(head, index)
+                      if p in ("in", "at")]
+        if root.dep_ == "nsubj" and head.lemma_ == "be":
+            for attr in head.children:
+                if attr.dep_ == "attr" and attr.lower_ in RESIDENCE_NOUNS:
+                    found += [(k, sp, attr, "native-of") for p, k, sp in _prep_objects(attr, index)
+                              if p in ("of", "from")]
+        seen = set()
+        for place, span, token, rule in found:
+            if index.type_of.get(place) not in PLACE_TYPES or place in seen or place == key:
+                continue
+            seen.add(place)
+            fact = factuality(root.head if root.head is not root else root, index)
+            out.append(Relation(key, "livesIn", place, person_span, span,
+                                _evidence(doc, [doc[start], token], [person_span, span],
+                                          f"residence:{rule}", "title"),
+                                fact.value, fact.speaker))
+    return out
+
+
+def organisation_places(doc: Doc, index: EntityIndex,
+                        organisations: list[tuple[int, int, str]]) -> list[Relation]:
+    """``basedIn`` from a place in the organisation's own phrase: "the U.S. Congress",
+    "Sun Hung Kai Properties, a Hong Kong construction firm", "a bank in Zurich"."""
+    out: list[Relation] = []
+    for start, end, key in organisations:
+        org_span = index.span_at[start]
+        root = doc[start:end].root
+        found = [(index.key_at[t.i], index.span_at[t.i], t) for t in _left_modifiers(doc, start, end)
+                 if t.i in index.key_at]
+        for appos in (c for c in root.children if c.dep_ == "appos" and c.i not in index.key_at):
+            found += [(index.key_at[c.i], index.span_at[c.i], appos) for c in appos.children
+                      if c.dep_ in ("compound", "amod", "nmod") and c.i in index.key_at]
+            found += [(k, sp, appos) for p, k, sp in _prep_objects(appos, index) if p in ("in", "of")]
+        seen = set()
+        for place, span, token in found:
+            if index.type_of.get(place) not in PLACE_TYPES or place in seen or place == key:
+                continue
+            seen.add(place)
+            out.append(Relation(key, "basedIn", place, org_span, span,
+                                _evidence(doc, [doc[start], token], [org_span, span],
+                                          "organisation:place-modifier", "apposition")))
+    return out
+
+
 def _organisations_of(noun: Token, index: EntityIndex) -> list[tuple[str, Span]]:
     found = []
     for child in noun.children:

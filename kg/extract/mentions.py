@@ -201,6 +201,8 @@ def _demonym(ent: SpacySpan) -> MentionCandidate | None:
         noun = head.lower_
         if country and (noun in STATE_NOUNS or head.lemma_.lower() in STATE_NOUNS):
             return _make(ent, "Country", country, "demonym")
+        if country and head.head.ent_type_ == "PERSON" and head.dep_ in ("compound", "amod"):
+            return _make(ent, "Country", country, "demonym")  # "Soviet historian Roy Medvedev"
         if noun in PEOPLE_NOUNS or head.lemma_.lower() in PEOPLE_NOUNS:
             name = gaz.group_name.get(country, ent.text) if country else ent.text
             return _make(ent, "Group", name, "demonym")
