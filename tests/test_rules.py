@@ -192,3 +192,8 @@ def test_residence_and_nationality(extractor, text, person, place):
 def test_place_in_an_organisations_phrase(extractor):
     ex = read(extractor, "Sun Hung Kai Properties, a Hong Kong construction firm, bought the site.")
     assert ("organization/sun-hung-kai-properties", "basedIn", "place/hong-kong") in facts(ex)
+
+
+def test_no_learned_relation_between_a_speaker_and_what_was_said(extractor):
+    ex = read(extractor, "Ismail Haniyeh said the UN resolution underscored Israel's isolation.")
+    assert not [r for r in ex.relations if r.evidence.rule.startswith("model:")]

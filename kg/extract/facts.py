@@ -826,11 +826,26 @@ def learned_relations(doc: Doc, index: EntityIndex, model, named, cluster_of: di
     out = []
     for r in found:
         head = doc.char_span(r.subject_span.start, r.subject_span.end, alignment_mode="expand")
+        tail = doc.char_span(r.object_span.start, r.object_span.end, alignment_mode="expand")
+        if head is not None and tail is not None and _across_speech(head.root, tail.root):
+            continue  # "Haniyeh said the UN resolution ...": the speaker and what was said
+
         fact = factuality(head.root.head, index) if head is not None else Factuality()
         sentence = _sentence(head.root) if head is not None else r.evidence.sentence
         out.append(replace(r, factuality=fact.value, attributed_to=fact.speaker,
                            evidence=replace(r.evidence, sentence=sentence)))
     return out
+
+
+def _across_speech(a: Token, b: Token) -> bool:
+    """One of the two is the subject of a verb of saying and the other sits in what was said."""
+    for x, y in ((a, b), (b, a)):
+        verb = x.head
+        if x.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in SPEECH_VERBS:
+            complements = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+            if any(y.i in {t.i for t in c.subtree} for c in complements):
+                return True
+    return False
 
 
 def event_relations(doc: Doc, drafts: list[EventDraft]) -> list[Relation]:
