@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Article:
     id: str
     text: str
     title: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     url: str | None = None
     source: str | None = None
     path: str | None = None
@@ -106,7 +106,7 @@ class Event:
     trigger: Span
     arguments: tuple[Argument, ...]
     evidence: Evidence
-    date: date | None = None
+    date: str | None = None  # ISO at the precision the text gives: YYYY-MM-DD, YYYY-MM or YYYY
     date_text: str | None = None  # a time expression that could not be resolved
     quote: str | None = None
     death_count: int | None = None

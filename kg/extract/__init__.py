@@ -102,7 +102,7 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
 
     casualties = facts.find_casualties(doc, index)
     # a speech verb in the trigger lexicon is read once, as the statement with its speaker
-    statements = facts.find_statements(doc, index, article.date)
+    statements = facts.find_statements(doc, index)
     spoken = {d.trigger.i for d in statements}
     drafts = [d for d in facts.find_events(doc, index)
               if not (d.type == "Statement" and d.trigger.i in spoken)] + statements

@@ -49,7 +49,7 @@ EVENT_ROLES_BY_PREP = {
     "Ceasefire": {"in": "place", "between": "participant", "with": "participant"},
 }
 CONFIDENCE = {"title": 0.9, "apposition": 0.85, "verb": 0.8, "event": 0.75, "statement": 0.85,
-              "casualty": 0.9, "coref-event": 0.7}
+              "casualty": 0.9}
 
 
 @dataclass
@@ -644,7 +644,8 @@ def merge_coreferent_events(drafts: list[EventDraft]) -> list[EventDraft]:
 
 # ---------------------------------------------------------------- statements
 
-def find_statements(doc: Doc, index: EntityIndex, anchor: date | None) -> list[EventDraft]:
+def find_statements(doc: Doc, index: EntityIndex) -> list[EventDraft]:
+    """"X said ...": a Statement by X, whose quote is the clause of what was said."""
     out = []
     for token in doc:
         if token.lemma_.lower() not in SPEECH_VERBS or token.pos_ != "VERB" or token.lemma_ == "deny":
@@ -889,12 +890,8 @@ def to_event(doc: Doc, d: EventDraft) -> Event:
                  factuality=d.fact.value, cameo=d.cameo)
 
 
-def casualty_event(c: CasualtyDraft, anchor_text: str | None = None) -> Event:
+def casualty_event(c: CasualtyDraft) -> Event:
     args = (Argument("affectedGroup", c.group[0], c.group[1]),) if c.group else ()
     return Event(type="CasualtyReport", trigger=c.span, arguments=args,
                  evidence=Evidence(c.sentence, c.span, CONFIDENCE["casualty"], "casualty:count"),
                  death_count=c.deaths, injury_count=c.injuries, at_least=c.at_least)
-
-
-def with_reporter(relation: Relation, fact: Factuality) -> Relation:
-    return replace(relation, factuality=fact.value, attributed_to=fact.speaker)
