@@ -81,12 +81,7 @@ class _ArticleWriter:
             for m in entity.mentions:
                 mention = iri.mention_iri(a.id, m.span.start, m.span.end)
                 g.add((node, NEWS.mention, mention))
-                g.add((mention, RDF.type, NEWS.Mention))
-                g.add((mention, NEWS.article, art))
-                g.add((mention, NEWS.text, Literal(m.span.text)))
-                g.add((mention, NEWS.startOffset, Literal(m.span.start)))
-                g.add((mention, NEWS.endOffset, Literal(m.span.end)))
-                g.add((mention, NEWS.sentence, Literal(m.sentence.text)))
+                self._span_node(mention, NEWS.Mention, art, m.sentence.text, m.span)
         for relation in ex.relations:
             self._add_relation(art, a.id, relation)
         for event in ex.events:
@@ -98,16 +93,21 @@ class _ArticleWriter:
         self.graph.add((node, RDFS.label, Literal(label)))
         return label
 
+    def _span_node(self, node: URIRef, cls: URIRef, art: URIRef, sentence: str, span) -> None:
+        """A stretch of an article: its text, offsets and sentence (mentions and evidence)."""
+        g = self.graph
+        g.add((node, RDF.type, cls))
+        g.add((node, NEWS.article, art))
+        g.add((node, NEWS.text, Literal(span.text)))
+        g.add((node, NEWS.startOffset, Literal(span.start)))
+        g.add((node, NEWS.endOffset, Literal(span.end)))
+        g.add((node, NEWS.sentence, Literal(sentence)))
+
     def _evidence(self, owner: URIRef, art: URIRef, ev: Evidence) -> URIRef:
         g = self.graph
         node = iri.evidence_iri(owner)
         g.add((owner, NEWS.evidence, node))
-        g.add((node, RDF.type, NEWS.Evidence))
-        g.add((node, NEWS.article, art))
-        g.add((node, NEWS.sentence, Literal(ev.sentence.text)))
-        g.add((node, NEWS.text, Literal(ev.span.text)))
-        g.add((node, NEWS.startOffset, Literal(ev.span.start)))
-        g.add((node, NEWS.endOffset, Literal(ev.span.end)))
+        self._span_node(node, NEWS.Evidence, art, ev.sentence.text, ev.span)
         g.add((node, NEWS.confidence, Literal(Decimal(str(round(ev.confidence, 4))), datatype=XSD.decimal)))
         g.add((node, NEWS.extractor, self.extractor))
         g.add((node, NEWS.rule, Literal(ev.rule)))
