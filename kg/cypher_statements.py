@@ -8,7 +8,7 @@ loading is batched and idempotent.
 Example::
 
     >>> merge_nodes("Entity", ["City", "Place"])
-    'UNWIND $rows AS row MERGE (n:`Entity` {uri: row.uri}) SET n += row.props SET n:`City`:`Place`'
+    'UNWIND $rows AS row MERGE (n:`Entity` {uri: row.uri}) SET n += row.props, n:`City`:`Place`'
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def merge_nodes(key_label: str, extra_labels: list[str]) -> str:
     statement = f"UNWIND $rows AS row MERGE (n:{_label(key_label)} {{uri: row.uri}}) SET n += row.props"
     extras = [label for label in sorted(extra_labels) if label != key_label]
     if extras:
-        statement += " SET n" + "".join(f":{_label(label)}" for label in extras)
+        statement += ", n" + "".join(f":{_label(label)}" for label in extras)
     return statement
 
 

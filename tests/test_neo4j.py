@@ -43,6 +43,19 @@ def test_load_is_idempotent(store, small_graph):
     assert store.counts() == (15, 18)
 
 
+def test_parallel_batches_load_the_same_graph_as_one_at_a_time(store, small_graph):
+    one = store.load(small_graph, batch_size=2, workers=1)
+    rows = store.query("MATCH (a)-[r]->(b) RETURN a.uri AS a, type(r) AS t, b.uri AS b, "
+                       "r.sentence AS s ORDER BY a, t, b").rows
+    store.clear()
+    many = store.load(small_graph, batch_size=2, workers=4)
+    assert (many.nodes_created, many.relationships_created) == (one.nodes_created,
+                                                                one.relationships_created)
+    assert store.query("MATCH (a)-[r]->(b) RETURN a.uri AS a, type(r) AS t, b.uri AS b, "
+                       "r.sentence AS s ORDER BY a, t, b").rows == rows
+    assert many.node_seconds > 0 and many.relationship_seconds > 0
+
+
 def test_uri_is_unique_per_key_label(store, small_graph):
     store.load(small_graph)
     rows = store.query("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
