@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from kg.neo4j_store import DEFAULT_BATCH_SIZE
+
 from kg.query import FORMATS
 
 
@@ -85,7 +87,7 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
 @click.option("--neo4j", "neo4j_uri", required=True, envvar="NEO4J_URI", show_envvar=True,
               metavar="bolt://HOST:PORT", help="The Neo4j to load into.")
 @_neo4j_options
-@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
               help="Rows per UNWIND batch.")
 def load(graph, neo4j_uri, user, password, database, batch_size):
     """Load GRAPH into Neo4j (idempotent and incremental: nodes merge on their IRI)."""
