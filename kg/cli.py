@@ -124,16 +124,15 @@ def validate(graph):
               help="Output file; the format follows the extension (.ttl .trig .nt .nq .jsonld .graphml).")
 def export(graph, output):
     """Convert GRAPH to another format."""
-    from kg.serialize import UnknownFormat, read_graph, write_graph
+    from kg.serialize import UnknownFormat, convert_graph, read_graph
 
     try:
-        g = read_graph(graph)
         if output.endswith(".graphml"):
             from kg.property_graph import write_graphml
 
-            write_graphml(g, output)
+            write_graphml(read_graph(graph), output)
         else:
-            write_graph(g, output)
+            convert_graph(graph, output)
     except UnknownFormat as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {output}")

@@ -143,24 +143,55 @@ def write_graph(graph: Graph, path: str | os.PathLike) -> None:
 
 def write_store(store, path: str | os.PathLike) -> None:
     """Serialise the default graph of a pyoxigraph ``store`` to ``path``, atomically, in the
-    same layout as :func:`write_graph` (sorted by subject, type first)."""
+    layout of :func:`write_graph` (subjects sorted, each with its type first).
+
+    Only the subjects are sorted in Python, and each one's triples are read from the store as
+    they are written, so memory stays about that of the store: sorting 800,000 triples as Python
+    objects would cost more than half a gigabyte. JSON-LD goes through rdflib.
+    """
     import pyoxigraph as ox
 
     fmt = format_for(path)
-    quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    default = ox.DefaultGraph()
     if fmt not in _OX_FORMATS:
         graph = Graph()
-        from_oxigraph(quads, graph)
+        from_oxigraph(store.quads_for_pattern(None, None, None, default), graph)
         write_graph(graph, path)
         return
-    rdf_type = str(RDF.type)
-    ordered = sorted(quads, key=lambda q: (q.subject.value, q.predicate.value != rdf_type,
-                                           q.predicate.value))
-    items = ordered if fmt in _QUAD_FORMATS else (q.triple for q in ordered)
+    rdf_type = ox.NamedNode(str(RDF.type))
+    subjects = sorted({q.subject.value: q.subject
+                       for q in store.quads_for_pattern(None, None, None, default)}.items())
+
+    def ordered():
+        for _, subject in subjects:
+            quads = sorted(store.quads_for_pattern(subject, None, None, default),
+                           key=lambda q: (q.predicate != rdf_type, q.predicate.value))
+            for q in quads:
+                yield q if fmt in _QUAD_FORMATS else q.triple
+
     prefixes = {k: v for k, v in PREFIXES.items() if k != "res"} \
         if fmt in ("turtle", "trig") else None
     with atomic_write(path) as handle:
-        ox.serialize(items, handle, getattr(ox.RdfFormat, _OX_FORMATS[fmt]), prefixes=prefixes)
+        ox.serialize(ordered(), handle, getattr(ox.RdfFormat, _OX_FORMATS[fmt]), prefixes=prefixes)
+
+
+def convert_graph(source: str | os.PathLike, target: str | os.PathLike) -> int:
+    """Rewrite the graph at ``source`` in the format of ``target``; returns the triple count.
+    Quads are merged into one graph."""
+    import pyoxigraph as ox
+
+    src_fmt, _ = format_for(source), format_for(target)
+    store = ox.Store()
+    if src_fmt in _OX_FORMATS:
+        store.bulk_load(path=str(source), format=getattr(ox.RdfFormat, _OX_FORMATS[src_fmt]),
+                        to_graph=ox.DefaultGraph())
+    else:
+        store.extend(to_oxigraph(read_graph(source), quads=True, ordered=False))
+    if src_fmt in _QUAD_FORMATS:  # named graphs into the default graph
+        store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                      for q in store if not isinstance(q.graph_name, ox.DefaultGraph)])
+    write_store(store, target)
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
 def read_graph(path: str | os.PathLike) -> Graph:

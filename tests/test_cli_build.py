@@ -119,6 +119,9 @@ def test_export_round_trips_every_format(runner, tmp_path, suffix):
     result = runner.invoke(main, ["export", str(src), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert isomorphic(read_graph(src), read_graph(out))
+    back = tmp_path / "back.ttl"
+    assert runner.invoke(main, ["export", str(out), "-o", str(back)]).exit_code == 0
+    assert isomorphic(read_graph(src), read_graph(back))
 
 
 def test_validate_reports_violations_and_exits_1(runner, tmp_path):
