@@ -90,10 +90,11 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
             index.key_at[t] = cluster_of[i]
             index.span_at[t] = span
 
-    persons = [(c.token_start, c.token_end, cluster_of[i]) for i, c in enumerate(named)
-               if index.type_of[cluster_of[i]] == "Person" and c.kind == "name"]
-    organisations = [(c.token_start, c.token_end, cluster_of[i]) for i, c in enumerate(named)
-                     if index.type_of[cluster_of[i]] == "Organization" and c.kind == "name"]
+    def names_of(type_: str) -> list[tuple[int, int, str]]:
+        return [(c.token_start, c.token_end, cluster_of[i]) for i, c in enumerate(named)
+                if index.type_of[cluster_of[i]] == type_ and c.kind == "name"]
+
+    persons, organisations = names_of("Person"), names_of("Organization")
     relations = facts.title_relations(doc, index, persons)
     relations += facts.residence_relations(doc, index, persons)
     relations += facts.organisation_places(doc, index, organisations)
