@@ -35,6 +35,16 @@ def format_for(path: str | os.PathLike) -> str:
         raise UnknownFormat(f"cannot tell the graph format of {str(path)!r}: use one of {known}") from None
 
 
+def _mode_for(target: Path) -> int:
+    """The mode the file would get from a plain open(): the old file's, else 0o666 less umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``."""
@@ -46,6 +56,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -58,3 +58,16 @@ def test_format_follows_extension():
     assert format_for("a.JSONLD") == "json-ld"
     with pytest.raises(UnknownFormat):
         format_for("a.rdf.zip")
+
+
+def test_written_file_gets_the_usual_mode(tmp_path):
+    target = tmp_path / "graph.ttl"
+    old = os.umask(0o022)
+    try:
+        write_graph(_graph(2), target)
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o600)
+    write_graph(_graph(3), target)
+    assert target.stat().st_mode & 0o777 == 0o600
