@@ -58,7 +58,7 @@ start() {
     port="$(free_port)"
     echo "$port" > "$STATE/port"
     # setsid: the server must outlive this script and not get the caller's Ctrl-C.
-    setsid java -Xms256m -Xmx1g -cp "$TOOL/target/classes:$TOOL/target/lib/*" kg.neo4j.Launcher \
+    setsid java -Xms1g -Xmx2g -cp "$TOOL/target/classes:$TOOL/target/lib/*" kg.neo4j.Launcher \
         "$STATE/home" "$port" "$PASSWORD" > "$STATE/log" 2>&1 < /dev/null &
     echo $! > "$STATE/pid"
     local waited=0
