@@ -197,3 +197,8 @@ def test_place_in_an_organisations_phrase(extractor):
 def test_no_learned_relation_between_a_speaker_and_what_was_said(extractor):
     ex = read(extractor, "Ismail Haniyeh said the UN resolution underscored Israel's isolation.")
     assert not [r for r in ex.relations if r.evidence.rule.startswith("model:")]
+
+
+def test_words_in_quotation_marks_are_reported_not_asserted(extractor):
+    ex = read(extractor, "He praised the resistance against “crimes and genocide” committed by Israel.")
+    assert [e.factuality for e in events(ex, "Death")] == ["Reported"]

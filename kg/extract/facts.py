@@ -368,7 +368,17 @@ def factuality(token: Token, index: EntityIndex) -> Factuality:
         if node.dep_ in ("ROOT",):
             break
         node, steps = head, steps + 1
-    return Factuality("Hedged") if hedged else Factuality()
+    if hedged:
+        return Factuality("Hedged")
+    if _in_quotes(token):
+        return Factuality("Reported")  # someone's words ("“crimes and genocide”"), not the article's
+    return Factuality()
+
+
+def _in_quotes(token: Token) -> bool:
+    """Whether ``token`` sits between quotation marks of its sentence."""
+    before = token.doc.text[token.sent.start_char:token.idx]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _negated(token: Token) -> bool:
