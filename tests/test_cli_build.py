@@ -190,3 +190,27 @@ def test_article_ids_stay_unique(runner, tmp_path):
     assert result.exit_code == 1
     ids = sorted(str(o) for o in read_graph(out).objects(None, SCHEMA.identifier))
     assert ids == ["001", "001~2"]
+
+
+def test_a_varied_corpus_conforms_to_the_shapes(runner, tmp_path):
+    from kg.validate import validate_graph
+
+    d = tmp_path / "varied"
+    d.mkdir()
+    articles = {
+        "a.txt": "GAZA CITY, March 2, 2024 (AP) - Israeli jets struck Rafah on Monday. At least 12 people "
+                 "were killed and 30 wounded, the health ministry said. In a statement, the army "
+                 "announced new strikes.\nAlso Read: Talks Resume In Cairo\n",
+        "b.md": "---\ntitle: Talks\ndate: 2024-03-05\nsource: Wire\n---\nEgyptian Foreign Minister Sameh "
+                "Shoukry met Antony Blinken in Cairo. Shoukry said the talks were “useful”. Hamas denied "
+                "visiting Cairo. Protesters rallied in Gaza and police arrested dozens.\n",
+        "c.txt": "Blinken visited Gaza City last Tuesday. The UN Security Council may vote on a "
+                 "resolution. The UNSC condemned the attack, which destroyed a hospital.\n",
+    }
+    for name, text in articles.items():
+        (d / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(main, ["build", str(d), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    report = validate_graph(read_graph(out))
+    assert report.conforms, report.text()

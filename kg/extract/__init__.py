@@ -105,8 +105,11 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
     # a speech verb in the trigger lexicon is read once, as the statement with its speaker
     statements = facts.find_statements(doc, index)
     spoken = {d.trigger.i for d in statements}
+    # a statement is somebody's: a lexicon reading with no speaker is dropped
     drafts = [d for d in facts.find_events(doc, index)
-              if not (d.type == "Statement" and d.trigger.i in spoken)] + statements
+              if not (d.type == "Statement" and (d.trigger.i in spoken
+                                                 or not any(r == "actor" for r, _, _ in d.args)))]
+    drafts += statements
     drafts.sort(key=lambda d: d.trigger.i)
     facts.date_events(drafts, article.date)
     facts.relative_event_dates(doc, drafts, index)
