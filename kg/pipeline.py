@@ -19,6 +19,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from typing import Iterable, Iterator
 
@@ -102,16 +103,14 @@ def count_articles(inputs: Iterable[str]) -> int | None:
     """
     from pathlib import Path
 
-    from kg.readers import JSONL_SUFFIXES, TEXT_SUFFIXES
+    from kg.readers import JSONL_SUFFIXES, TEXT_SUFFIXES, folder_files
 
     total = 0
     for spec in inputs:
         if spec == "-":
             return None
         path = Path(spec)
-        files = ([p for p in path.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(path).parts)]
-                 if path.is_dir() else [path] if path.is_file() else [])
+        files = folder_files(path) if path.is_dir() else [path] if path.is_file() else []
         for file in files:
             suffix = file.suffix.lower()
             if suffix in TEXT_SUFFIXES:
@@ -125,15 +124,18 @@ def count_articles(inputs: Iterable[str]) -> int | None:
     return total
 
 
-def progress(items: Iterable, total: int | None, quiet: bool, desc: str = "extract") -> Iterable:
+def progress(items: Iterable, total, quiet: bool, desc: str = "extract") -> Iterable:
     """``items`` with a progress bar on stderr (articles/s, ETA) once a run passes 2 s.
 
-    Quiet with ``quiet`` or when stderr is not a terminal.
+    Quiet with ``quiet`` or when stderr is not a terminal. ``total`` is a count, or a function
+    that gives one: it is only called when the bar shows (counting may read every input).
     """
     if quiet or not sys.stderr.isatty():
         return items
     from tqdm import tqdm
 
+    if callable(total):
+        total = total()
     return tqdm(items, total=total, desc=desc, unit=" articles", file=sys.stderr, delay=2.0,
                 dynamic_ncols=True, smoothing=0.1)
 
@@ -264,7 +266,7 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
     stream = extract_stream(_articles(inputs, default_date, report), model=model, jobs=jobs,
                             dask=dask)
     with atomic_write(output, "w") as handle:
-        for ex in progress(_extractions(stream, report), count_articles(inputs), quiet):
+        for ex in progress(_extractions(stream, report), partial(count_articles, inputs), quiet):
             report.count(ex)
             handle.write(json.dumps(extraction_to_json(ex), ensure_ascii=False) + "\n")
     report.seconds = time.perf_counter() - started
@@ -288,7 +290,7 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
     started = time.perf_counter()
     corpus = CorpusGraph()
     articles = _articles(inputs, default_date, report)
-    total = count_articles(inputs)
+    total = partial(count_articles, inputs)  # counted only if a progress bar shows
     if cache_dir is None:
         stream = extract_stream(articles, model=model, jobs=jobs, dask=dask)
         for ex in progress(_extractions(stream, report), total, quiet):

@@ -82,15 +82,19 @@ def _iter_raw(inputs: Iterable[str], stdin: IO[bytes] | None) -> Iterator[Item]:
             continue
         path = Path(spec)
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = file.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
-                yield from _read_file(file, rel.with_suffix("").as_posix())
+            for file in folder_files(path):
+                yield from _read_file(file, file.relative_to(path).with_suffix("").as_posix())
         elif path.is_file():
             yield from _read_file(path, path.stem)
         else:
             yield Skipped(spec, "no such file or folder")
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The files of ``folder`` and its subfolders that kg reads, in a stable order (hidden files
+    and folders are left out)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def _read_file(path: Path, article_id: str) -> Iterator[Item]:
