@@ -135,10 +135,7 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
 
 def _sentence_of(doc: Doc, start: int) -> Span:
     span = doc.char_span(start, start + 1, alignment_mode="expand")
-    sent = span.sent if span is not None else doc[:].sent
-    text = sent.text.strip()
-    offset = sent.start_char + sent.text.find(text)
-    return Span(offset, offset + len(text), text)
+    return facts.sentence_span(span.sent if span is not None else doc[:].sent)
 
 
 def _entities(clusters, named: list[MentionCandidate], index: facts.EntityIndex, doc: Doc) -> list[Entity]:

@@ -94,11 +94,15 @@ def _span(doc: Doc, start_tok: int, end_tok: int) -> Span:
     return Span(s.start_char, s.end_char, s.text)
 
 
-def _sentence(token: Token) -> Span:
-    sent = token.sent
+def sentence_span(sent) -> Span:
+    """A spaCy sentence as a record, without the white space (line breaks) around it."""
     text = sent.text.strip()
     offset = sent.text.find(text) if text else 0
     return Span(sent.start_char + offset, sent.start_char + offset + len(text), text)
+
+
+def _sentence(token: Token) -> Span:
+    return sentence_span(token.sent)
 
 
 def _doc_text(doc: Doc) -> str:
@@ -754,10 +758,7 @@ def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
                 if g_start <= tok.idx < g_end:
                     group = (key, index.span_at[tok_i])
                     break
-            sentence = Span(sent.start_char, sent.end_char, sent.text)
-            stripped = sentence.text.strip()
-            sentence = Span(sentence.start + sentence.text.find(stripped),
-                            sentence.start + sentence.text.find(stripped) + len(stripped), stripped)
+            sentence = sentence_span(sent)
             out.append(CasualtyDraft(counts.get("deaths"), counts.get("injuries"), at_least,
                                      Span(start, end, _doc_text(doc)[start:end]), sentence, group))
     return out
