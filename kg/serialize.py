@@ -93,7 +93,8 @@ def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True):
     default = ox.DefaultGraph()
     # sorted by subject, type first, so that the streaming Turtle writer groups each node's
     # properties the way a person writes them
-    triples = sorted(graph, key=lambda t: (t[0], t[1] != RDF.type, t[1])) if ordered else graph
+    triples = sorted(graph, key=lambda t: (t[0], t[1] != RDF.type, t[1], t[2].n3())) \
+        if ordered else graph
     for s, p, o in triples:
         if quads:
             yield ox.Quad(term(s), term(p), term(o), default)
@@ -176,7 +177,7 @@ def write_store(store, path: str | os.PathLike) -> None:
     def ordered():
         for _, subject in subjects:
             quads = sorted(store.quads_for_pattern(subject, None, None, default),
-                           key=lambda q: (q.predicate != rdf_type, q.predicate.value))
+                           key=lambda q: (q.predicate != rdf_type, q.predicate.value, str(q.object)))
             for q in quads:
                 yield q if fmt in _QUAD_FORMATS else q.triple
 

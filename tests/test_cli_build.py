@@ -214,3 +214,10 @@ def test_a_varied_corpus_conforms_to_the_shapes(runner, tmp_path):
     assert result.exit_code == 0, result.output
     report = validate_graph(read_graph(out))
     assert report.conforms, report.text()
+
+
+def test_the_same_input_gives_the_same_bytes(runner, tmp_path):
+    outs = [tmp_path / "one.ttl", tmp_path / "two.ttl"]
+    for out in outs:
+        assert runner.invoke(main, ["build", SEEDS, "--date", "2024-03-26", "-o", str(out), "-j", "1"]).exit_code == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes()
