@@ -53,9 +53,14 @@ def _digest(text: str, n: int) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
 
 
+def type_bucket(entity_type: str) -> str:
+    """The coarse kind an entity key starts with: ``"City"`` -> ``"place"``."""
+    return _BUCKETS.get(entity_type, "other")
+
+
 def entity_key(entity_type: str, name: str) -> str:
     """The identity of an entity across articles: ``"person/ismail-haniyeh"``."""
-    return f"{_BUCKETS.get(entity_type, 'other')}/{slug(name)}"
+    return f"{type_bucket(entity_type)}/{slug(name)}"
 
 
 def entity_iri(key: str) -> URIRef:

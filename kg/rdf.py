@@ -25,7 +25,6 @@ from kg import iri
 from kg.namespaces import NEWS, SCHEMA, bind_prefixes
 from kg.records import ArticleExtraction, Event, Evidence, Relation
 
-_PLACE_RANK = {"Country": 4, "City": 3, "Region": 2, "Place": 1}
 _FACTUALITY = {"Asserted": NEWS.Asserted, "Reported": NEWS.Reported, "Hedged": NEWS.Hedged,
                "Negated": NEWS.Negated}
 _ROLE = {"actor": NEWS.actor, "target": NEWS.target, "participant": NEWS.participant,
@@ -72,10 +71,10 @@ class _ArticleWriter:
         if ex.dateline_place:
             g.add((art, SCHEMA.contentLocation, iri.entity_iri(ex.dateline_place)))
 
-        labels = {}
         for entity in ex.entities:
             node = iri.entity_iri(entity.key)
-            labels[entity.key] = self._add_entity_type(node, entity.type, entity.label)
+            g.add((node, RDF.type, NEWS[entity.type]))
+            g.add((node, RDFS.label, Literal(entity.label)))
             for alias in entity.aliases:
                 g.add((node, SKOS.altLabel, Literal(alias)))
             for m in entity.mentions:
@@ -84,14 +83,10 @@ class _ArticleWriter:
                 self._span_node(mention, NEWS.Mention, art, m.sentence.text, m.span)
         for relation in ex.relations:
             self._add_relation(art, a.id, relation)
+        labels = {entity.key: entity.label for entity in ex.entities}
         for event in ex.events:
             self._add_event(art, a.id, event, labels)
         return g
-
-    def _add_entity_type(self, node: URIRef, type_: str, label: str) -> str:
-        self.graph.add((node, RDF.type, NEWS[type_]))
-        self.graph.add((node, RDFS.label, Literal(label)))
-        return label
 
     def _span_node(self, node: URIRef, cls: URIRef, art: URIRef, sentence: str, span) -> None:
         """A stretch of an article: its text, offsets and sentence (mentions and evidence)."""

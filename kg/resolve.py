@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kg.iri import entity_key, normalise_name
+from kg.iri import entity_key, normalise_name, type_bucket
 
 _STOP = {"of", "the", "and", "for", "on", "in", "de", "al", "&"}
 # How specific a type is, to break ties between readings of the same name.
@@ -48,10 +48,6 @@ def acronym(name: str) -> str:
     return "".join(w[0] for w in words if w[:1].isalpha()).upper()
 
 
-def _bucket(type_: str) -> str:
-    return entity_key(type_, "x").split("/")[0]
-
-
 def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
     """Group the named mentions of one article into entities (see the module doc)."""
     parent = list(range(len(mentions)))
@@ -70,7 +66,7 @@ def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
     # 1. the same normalised name in the same type bucket is the same thing
     by_name: dict[tuple[str, str], int] = {}
     for i, m in enumerate(mentions):
-        k = (_bucket(m.type), normalise_name(m.name))
+        k = (type_bucket(m.type), normalise_name(m.name))
         if k in by_name:
             union(by_name[k], i)
         else:

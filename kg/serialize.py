@@ -66,6 +66,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
         raise
 
 
+# resource IRIs stay whole: as res: names their slashes would have to be escaped
+_WRITE_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "res"}
 _OX_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "nquads": "N_QUADS"}
 
 
@@ -141,9 +143,7 @@ def write_graph(graph: Graph, path: str | os.PathLike) -> None:
         import pyoxigraph as ox
 
         rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
-        # resource IRIs stay whole: as res: names their slashes would have to be escaped
-        prefixes = {k: v for k, v in PREFIXES.items() if k != "res"} \
-            if fmt in ("turtle", "trig") else None
+        prefixes = _WRITE_PREFIXES if fmt in ("turtle", "trig") else None
         with atomic_write(path) as handle:
             ox.serialize(to_oxigraph(graph, fmt in _QUAD_FORMATS), handle, rdf_format,
                          prefixes=prefixes)
@@ -181,8 +181,7 @@ def write_store(store, path: str | os.PathLike) -> None:
             for q in quads:
                 yield q if fmt in _QUAD_FORMATS else q.triple
 
-    prefixes = {k: v for k, v in PREFIXES.items() if k != "res"} \
-        if fmt in ("turtle", "trig") else None
+    prefixes = _WRITE_PREFIXES if fmt in ("turtle", "trig") else None
     with atomic_write(path) as handle:
         ox.serialize(ordered(), handle, getattr(ox.RdfFormat, _OX_FORMATS[fmt]), prefixes=prefixes)
 
