@@ -122,17 +122,21 @@ def test_date_and_relation_filters(browser, seed_view, tmp_path):
     assert _wait_for(browser, lambda: _visible(browser) == (0, 0))
 
 
-def test_clicking_an_edge_shows_its_evidence_sentence(browser, seed_view, tmp_path):
+def _pointer_on(browser, point_js: str):
+    """Actions with the pointer moved onto a point of the graph; ``point_js`` is a JavaScript
+    expression over ``cy`` giving a rendered position ({x, y})."""
     from selenium.webdriver.common.action_chains import ActionChains
 
-    _open(browser, seed_view, tmp_path)
     canvas = browser.find_element("id", "cy")
     x, y, w, h = browser.execute_script(
-        "var cy = kgViz.cy; var e = cy.edges().filter(function (e) {"
-        " return e.data('type') === 'LEADER_OF'; })[0]; var p = e.renderedMidpoint();"
-        "return [p.x, p.y, cy.width(), cy.height()];")
-    ActionChains(browser).move_to_element_with_offset(
-        canvas, int(x - w / 2), int(y - h / 2)).click().perform()
+        f"var cy = kgViz.cy; var p = {point_js}; return [p.x, p.y, cy.width(), cy.height()];")
+    return ActionChains(browser).move_to_element_with_offset(canvas, int(x - w / 2), int(y - h / 2))
+
+
+def test_clicking_an_edge_shows_its_evidence_sentence(browser, seed_view, tmp_path):
+    _open(browser, seed_view, tmp_path)
+    _pointer_on(browser, "cy.edges().filter(function (e) { return e.data('type') === 'LEADER_OF'; })"
+                         "[0].renderedMidpoint()").click().perform()
     details = _wait_for(browser, lambda: "leader of" in browser.find_element("id", "details").text
                         and browser.find_element("id", "details"))
     assert LEADER_SENTENCE in details.text
@@ -218,16 +222,9 @@ def test_large_graph_stays_responsive(browser, tmp_path, record_property):
 
 
 def test_hovering_over_a_node_shows_its_details(browser, seed_view, tmp_path):
-    from selenium.webdriver.common.action_chains import ActionChains
-
     _open(browser, seed_view, tmp_path)
-    canvas = browser.find_element("id", "cy")
-    x, y, w, h = browser.execute_script(
-        "var cy = kgViz.cy; var n = cy.nodes().filter(function (n) {"
-        " return n.data('label') === 'Hamas'; })[0]; var p = n.renderedPosition();"
-        "return [p.x, p.y, cy.width(), cy.height()];")
-    ActionChains(browser).move_to_element_with_offset(
-        canvas, int(x - w / 2), int(y - h / 2)).perform()
+    _pointer_on(browser, "cy.nodes().filter(function (n) { return n.data('label') === 'Hamas'; })"
+                         "[0].renderedPosition()").perform()
     details = _wait_for(browser, lambda: "Organization" in browser.find_element("id", "details").text
                         and browser.find_element("id", "details"))
     assert details.find_element("tag name", "h2").text == "Hamas"
