@@ -74,7 +74,7 @@ def main():
 @main.command()
 @_common_extract_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the extraction.")
+              help="Where to write the extraction; - for standard output.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address):
     """Extract entities, relations and events from INPUTS into JSON Lines, one article a line.

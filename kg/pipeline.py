@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import date
@@ -65,7 +66,7 @@ class RunReport:
         lines.extend(f"  {s.source}: {s.reason}" for s in self.skipped)
         if self.triples is not None:
             lines.append(f"wrote {self.triples} triples to {self.output}")
-        elif self.output:
+        elif self.output and self.output != "-":
             lines.append(f"wrote {self.output}")
         return "\n".join(lines)
 
@@ -257,7 +258,8 @@ def _extractions(stream: Iterable[Extracted], report: RunReport) -> Iterator[Art
 
 def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
                 quiet: bool = False, dask: str | None = None) -> RunReport:
-    """``kg extract``: write one JSON object per article to ``output``, atomically."""
+    """``kg extract``: write one JSON object per article to ``output``, atomically; ``"-"``
+    streams the lines to standard output instead, one as each article is done."""
     from kg.jsonl import extraction_to_json
     from kg.serialize import atomic_write
 
@@ -265,10 +267,13 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
     started = time.perf_counter()
     stream = extract_stream(_articles(inputs, default_date, report), model=model, jobs=jobs,
                             dask=dask)
-    with atomic_write(output, "w") as handle:
+    target = nullcontext(sys.stdout) if output == "-" else atomic_write(output, "w")
+    with target as handle:
         for ex in progress(_extractions(stream, report), partial(count_articles, inputs), quiet):
             report.count(ex)
             handle.write(json.dumps(extraction_to_json(ex), ensure_ascii=False) + "\n")
+            if output == "-":
+                handle.flush()
     report.seconds = time.perf_counter() - started
     return report
 

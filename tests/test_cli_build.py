@@ -111,6 +111,19 @@ def test_extract_writes_the_jsonl_contract(runner, tmp_path):
     assert {a["role"] for a in visit["arguments"]} == {"actor", "destination"}
 
 
+def test_extract_to_stdout_pipes_stdin_through(tmp_path, monkeypatch):
+    """``kg extract - -o -``: JSONL on stdout (click >= 8.2 keeps stderr apart), the report on
+    stderr."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["extract", "-", "-o", "-", "-q", "-j", "1"],
+                                input="Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday.\n")
+    assert result.exit_code == 0, result.stderr
+    (obj,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {e["label"] for e in obj["entities"]} >= {"Ismail Haniyeh", "Tehran", "Hamas"}
+    assert "articles read: 1" in result.stderr
+    assert not (tmp_path / "-").exists()  # "-" is standard output, not a file named "-"
+
+
 @pytest.mark.parametrize("suffix", [".ttl", ".trig", ".nt", ".nq", ".jsonld"])
 def test_export_round_trips_every_format(runner, tmp_path, suffix):
     src = tmp_path / "g.ttl"
