@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.eval.cli import eval_group
-from kg.eval.datasets import DatasetError, read_conll04, read_wikievents
+from kg.eval.datasets import DatasetError, parse_conll04, read_conll04, read_wikievents
 from kg.eval.mapping import conll04_class_map, conll04_relation_map
 from kg.eval.runner import PredictionsError, read_records
-from kg.eval.scoring import out_of_scope_events, score_conll04, score_wikievents
+from kg.eval.scoring import out_of_scope_events, score_conll04, score_wikievents, to_tokens
 
 DATA = Path(__file__).parent / "data"
 CONLL = DATA / "eval_conll04.json"
@@ -77,6 +77,27 @@ def test_conll04_wrong_entity_type_is_wrong():
             e["type"] = NEWS + "Group"
     rel, _ = score_conll04(docs, records)
     assert rel.per_type["Work_For"].tp == 0 and rel.per_type["Work_For"].fp == 1
+
+
+def test_mentions_inside_a_token_score_as_that_token():
+    text = "Rebels killed Tekle in Ethiopia."
+    assert to_tokens((23, 31), text) == (23, 32)  # "Ethiopia" in the token "Ethiopia."
+    assert to_tokens((14, 19), text) == (14, 19)  # already whole tokens
+    assert to_tokens((0, 3), text) == (0, 6)
+    data = [{"tokens": text.split(), "orig_id": 9,
+             "entities": [{"type": "Peop", "start": 2, "end": 3}, {"type": "Loc", "start": 4, "end": 5}],
+             "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}]
+    records = {"conll04-9": {"id": "conll04-9", "entities": [
+        {"id": "p", "type": NEWS + "Person", "label": "Tekle",
+         "mentions": [{"start": 14, "end": 19, "text": "Tekle"}]},
+        {"id": "e", "type": NEWS + "Country", "label": "Ethiopia",
+         "mentions": [{"start": 23, "end": 31, "text": "Ethiopia"}]}],
+        "relations": [{"subject": "p", "predicate": NEWS + "livesIn", "object": "e",
+                       "subject_span": [14, 19], "object_span": [23, 31], "confidence": 0.8}],
+        "events": []}}
+    rel, ent = score_conll04(parse_conll04(data), records)
+    assert (rel.micro.tp, rel.micro.fp, rel.micro.fn) == (1, 0, 0)
+    assert (ent.micro.tp, ent.micro.fp, ent.micro.fn) == (2, 0, 0)
 
 
 def test_missing_record_counts_as_nothing_found():

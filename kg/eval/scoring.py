@@ -130,26 +130,43 @@ def _entity_types(record: Record, class_map: dict[str, str]) -> dict[str, str]:
     return {e["id"]: conll04_entity_type(e["type"], class_map) for e in record.get("entities", ())}
 
 
+def to_tokens(span: CharSpan, text: str | None) -> CharSpan:
+    """``span`` widened to the whitespace-separated tokens it touches in ``text``.
+
+    CoNLL04 annotates token spans of pre-tokenised text, and its tokens keep some punctuation
+    ("Ethiopia." ends a sentence as one token); kg's mention of the name in that token is
+    "Ethiopia". Token-level scoring reads any mention inside a token as that token.
+    """
+    if text is None:
+        return span
+    start, end = span
+    start = text.rfind(" ", 0, start) + 1
+    stop = text.find(" ", end)
+    return start, len(text) if stop == -1 else max(stop, end)
+
+
 def predicted_conll04_relations(record: Record, relation_map: dict[str, str],
-                                class_map: dict[str, str]) -> set[tuple]:
-    """The strict-scoring keys ``(head span, head type, tail span, tail type, relation type)``."""
+                                class_map: dict[str, str], text: str | None = None) -> set[tuple]:
+    """The strict-scoring keys ``(head span, head type, tail span, tail type, relation type)``,
+    spans widened to whole tokens of ``text`` when it is given."""
     types = _entity_types(record, class_map)
     out = set()
     for r in record.get("relations", ()):
         rtype = relation_map.get(local_name(r["predicate"]))
         if rtype is None:
             continue
-        out.add((_span(r["subject_span"]), types.get(r["subject"], "Other"),
-                 _span(r["object_span"]), types.get(r["object"], "Other"), rtype))
+        out.add((to_tokens(_span(r["subject_span"]), text), types.get(r["subject"], "Other"),
+                 to_tokens(_span(r["object_span"]), text), types.get(r["object"], "Other"), rtype))
     return out
 
 
-def predicted_conll04_entities(record: Record, class_map: dict[str, str]) -> set[tuple]:
+def predicted_conll04_entities(record: Record, class_map: dict[str, str],
+                               text: str | None = None) -> set[tuple]:
     out = set()
     for e in record.get("entities", ()):
         t = conll04_entity_type(e["type"], class_map)
         for m in e.get("mentions", ()):
-            out.add((_span(m), t))
+            out.add((to_tokens(_span(m), text), t))
     return out
 
 
@@ -172,7 +189,7 @@ def score_conll04(docs: Iterable[Conll04Doc], records: Mapping[str, Record], *,
         text = doc.article.text
         record = records.get(doc.article.id, {})
         gold = {(r.head, r.head_type, r.tail, r.tail_type, r.type) for r in doc.relations}
-        pred = predicted_conll04_relations(record, relation_map, class_map)
+        pred = predicted_conll04_relations(record, relation_map, class_map, text)
         for key in gold | pred:
             c = rel_scores.counts(key[4])
             if key in gold and key in pred:
@@ -189,7 +206,7 @@ def score_conll04(docs: Iterable[Conll04Doc], records: Mapping[str, Record], *,
                         f"{text[key[2][0]:key[2][1]]!r}:{key[3]})")
                 rel_scores.errors.append(ErrorCase(kind, doc.article.id, key[4], desc, text))
         gold_e = {(e.span, e.type) for e in doc.entities}
-        pred_e = predicted_conll04_entities(record, class_map)
+        pred_e = predicted_conll04_entities(record, class_map, text)
         for key in gold_e | pred_e:
             c = ent_scores.counts(key[1])
             if key in gold_e and key in pred_e:
