@@ -2,7 +2,7 @@
 
 One object per article with the keys ``id``, ``entities``, ``relations`` and ``events``; IRIs
 are the ones the RDF graph uses, offsets are character offsets into the article text (end
-exclusive).
+exclusive). An unnamed role filler ("13 people") carries ``"unnamed": true``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def extraction_to_json(ex: ArticleExtraction) -> dict:
         "label": e.label,
         "mentions": [{"start": m.span.start, "end": m.span.end, "text": m.span.text}
                      for m in e.mentions],
+        **({} if e.named else {"unnamed": True}),
     } for e in ex.entities]
     relations = [{
         "subject": str(iri.entity_iri(r.subject)),

@@ -47,7 +47,7 @@ class NEWS(DefinedNamespace):
     factuality: object; attributedTo: object; evidence: object; mention: object
     article: object; sentence: object; text: object; startOffset: object; endOffset: object
     confidence: object; extractor: object; extractorVersion: object; rule: object
-    dateline: object; contentHash: object; source: object
+    dateline: object; contentHash: object; source: object; unnamed: object
 
 
 PREFIXES = {

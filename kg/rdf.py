@@ -75,6 +75,8 @@ class _ArticleWriter:
             node = iri.entity_iri(entity.key)
             g.add((node, RDF.type, NEWS[entity.type]))
             g.add((node, RDFS.label, Literal(entity.label)))
+            if not entity.named:
+                g.add((node, NEWS.unnamed, Literal(True)))
             for alias in entity.aliases:
                 g.add((node, SKOS.altLabel, Literal(alias)))
             for m in entity.mentions:
@@ -157,7 +159,8 @@ class _ArticleWriter:
 
 
 def event_label(e: Event, labels: dict[str, str]) -> str:
-    """A readable name: ``"Visit: Ismail Haniyeh to Tehran (2024-03-26)"``."""
+    """A readable name: ``"Visit: Ismail Haniyeh - Tehran (2024-03-26)"``, ``"Death: three
+    soldiers"``."""
     def names(*roles):
         return ", ".join(dict.fromkeys(labels.get(a.entity, a.entity) for a in e.arguments
                                        if a.role in roles))
@@ -173,7 +176,7 @@ def event_label(e: Event, labels: dict[str, str]) -> str:
             parts.append(f"{e.injury_count} injured")
         text += ": " + " and ".join(parts) + (f" ({names('affectedGroup')})" if names("affectedGroup") else "")
     elif who or where:
-        text += ": " + who + (" - " + where if where else "")
+        text += ": " + " - ".join(part for part in (who, where) if part)
     if e.date:
         text += f" ({e.date})"
     return text
@@ -216,7 +219,10 @@ DELETE {{ ?e skos:altLabel ?l }} WHERE {{ ?e rdfs:label ?l ; skos:altLabel ?l }}
 _PEOPLE = f"""
 PREFIX news: <{_NS}>
 PREFIX rdfs: <{RDFS}>
-SELECT ?p ?label WHERE {{ ?p a news:Person ; rdfs:label ?label }}"""
+SELECT ?p ?label WHERE {{
+  ?p a news:Person ; rdfs:label ?label .
+  FILTER NOT EXISTS {{ ?p news:unnamed true }}
+}}"""
 
 
 class CorpusGraph:

@@ -65,6 +65,7 @@ class Entity:
     label: str
     mentions: tuple[Mention, ...]
     aliases: tuple[str, ...] = ()
+    named: bool = True  # False: an unnamed role filler ("13 people"), keyed within its article
 
 
 @dataclass(frozen=True)

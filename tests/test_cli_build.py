@@ -7,9 +7,11 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from rdflib import RDF, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.cli import main
+from kg.namespaces import NEWS
 from kg.serialize import read_graph
 
 SEEDS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds")
@@ -151,6 +153,31 @@ def test_validate_reports_violations_and_exits_1(runner, tmp_path):
     assert "does not conform" in result.output
     assert "exactly one canonical name" in result.output
     assert "has no claim with evidence" in result.output
+
+
+def test_validate_rejects_a_relation_with_an_unnamed_entity(runner, tmp_path):
+    built = tmp_path / "g.ttl"
+    text = "Hamas chief Ismail Haniyeh arrived in Tehran. Three soldiers were killed in Gaza.\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    assert runner.invoke(main, ["build", str(tmp_path / "a.txt"), "-o", str(built), "-j", "1"]).exit_code == 0
+    assert runner.invoke(main, ["validate", str(built)]).exit_code == 0
+    graph = read_graph(built)
+    soldiers = next(graph.subjects(NEWS.unnamed, Literal(True)))
+    haniyeh = next(s for s, o in graph.subject_objects(NEWS.visited))
+    graph.add((haniyeh, NEWS.killed, soldiers))  # as if a claim had been written for it
+    claim = next(graph.subjects(RDF.predicate, NEWS.visited))
+    for p, o in list(graph.predicate_objects(claim)):
+        if p == RDF.object:
+            o = soldiers
+        elif p == RDF.predicate:
+            o = NEWS.killed
+        graph.add((URIRef(str(claim) + "-k"), p, o))
+    bad = tmp_path / "bad.ttl"
+    graph.serialize(bad, format="turtle")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "unnamed entity takes part in direct relation" in result.output
+    assert "has no claim with evidence" not in result.output
 
 
 def test_validate_accepts_a_built_graph(runner, tmp_path):

@@ -202,3 +202,40 @@ def test_no_learned_relation_between_a_speaker_and_what_was_said(extractor):
 def test_words_in_quotation_marks_are_reported_not_asserted(extractor):
     ex = read(extractor, "He praised the resistance against “crimes and genocide” committed by Israel.")
     assert [e.factuality for e in events(ex, "Death")] == ["Reported"]
+
+
+def test_unnamed_people_and_places_fill_event_roles(extractor):
+    ex = read(extractor, "A bomb exploded outside a bakery in Lyon, injuring 13 people. "
+                         "Police arrested a suspect. Three soldiers were killed by gunmen.")
+    unnamed = {e.key: e for e in ex.entities if not e.named}
+    by_label = {e.label: e for e in unnamed.values()}
+    assert {"13 people", "police", "suspect", "three soldiers", "bakery"} <= set(by_label)
+    assert by_label["13 people"].type == by_label["three soldiers"].type == "Group"
+    assert by_label["suspect"].type == "Person" and by_label["bakery"].type == "Place"
+    assert all(k.startswith("unnamed/") for k in unnamed)  # scoped to the article
+    (injury,) = events(ex, "Injury")
+    assert [(a.role, a.entity) for a in injury.arguments] == [("target", by_label["13 people"].key)]
+    (arrest,) = events(ex, "Arrest")
+    assert {(a.role, a.entity) for a in arrest.arguments} == {
+        ("actor", by_label["police"].key), ("target", by_label["suspect"].key)}
+    (death,) = events(ex, "Death")
+    assert ("target", by_label["three soldiers"].key) in {(a.role, a.entity) for a in death.arguments}
+    # direct relations join named entities only: no killed(gunmen, three soldiers)
+    assert not any(r.subject in unnamed or r.object in unnamed for r in ex.relations)
+
+
+def test_unnamed_fillers_stay_apart_across_articles_and_out_of_statements(extractor):
+    a = extractor.extract(Article("a", "Two soldiers were killed in Kabul.", date=ANCHOR))
+    b = extractor.extract(Article("b", "Two soldiers were killed in Herat.", date=ANCHOR))
+    key_a = {e.key for e in a.entities if not e.named}
+    key_b = {e.key for e in b.entities if not e.named}
+    assert key_a and key_b and not key_a & key_b
+    ex = read(extractor, "Officials said the talks would resume.")
+    assert not [e for e in ex.entities if not e.named]
+    assert not events(ex, "Statement")  # a statement needs a named speaker
+
+
+def test_subject_of_perish_is_the_dead(extractor):
+    ex = read(extractor, "Some six million people perished in the famine.")
+    (death,) = events(ex, "Death")
+    assert {a.role for a in death.arguments} == {"target"}

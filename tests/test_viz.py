@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from kg.namespaces import NEWS
 from kg.property_graph import to_property_graph
@@ -37,6 +38,19 @@ def _png_pixels(data: bytes) -> np.ndarray:
 
 
 # --- the actor view ----------------------------------------------------------------------------
+
+
+def test_unnamed_role_fillers_are_not_drawn(small_graph):
+    people = URIRef(RES + "entity/unnamed/a1/13-people")
+    attack = URIRef(RES + "event/a1/50-attack")
+    for triple in [(people, RDF.type, NEWS.Group), (people, RDFS.label, Literal("13 people")),
+                   (people, NEWS.unnamed, Literal(True)), (attack, RDF.type, NEWS.Attack),
+                   (attack, NEWS.actor, URIRef(HANIYEH)), (attack, NEWS.target, people)]:
+        small_graph.add(triple)
+    pg = to_property_graph(small_graph)
+    assert pg.nodes[str(people)]["unnamed"] is True  # the projection keeps it
+    for events in ("fold", "show"):
+        assert "13 people" not in {n.label for n in actor_view(pg, events=events).nodes}
 
 
 def test_fold_draws_actors_with_relations_and_events_as_edges(small_graph):

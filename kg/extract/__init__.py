@@ -21,8 +21,8 @@ from kg.extract import facts
 from kg.extract.mentions import MentionCandidate, find_mentions
 from kg.extract.relation_model import EntityTypeModel, RelationModel
 from kg.extract.text import PreparedText, prepare_text
-from kg.iri import entity_key
-from kg.records import Article, ArticleExtraction, Entity, Mention, Span
+from kg.iri import article_key, entity_key
+from kg.records import Article, ArticleExtraction, Entity, Event, Mention, Span
 from kg.resolve import NamedMention, cluster_mentions
 
 EXTRACTOR_NAME = "kg rules"
@@ -78,7 +78,7 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
     pronouns = [c.token_start for c in candidates if c.kind == "pronoun"]
     clusters = cluster_mentions([NamedMention(c.start, c.end, c.text, c.type, c.name) for c in named])
 
-    index = facts.EntityIndex({}, {}, {})
+    index = facts.EntityIndex({}, {}, {}, scope=article_key(article.id))
     cluster_of: dict[int, str] = {}
     for cluster in clusters:
         index.type_of[cluster.key] = cluster.type
@@ -122,7 +122,7 @@ def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
     events = [facts.to_event(doc, d) for d in drafts]
     events += [facts.casualty_event(c) for c in casualties]
 
-    entities = _entities(clusters, named, index, doc)
+    entities = _entities(clusters, named, index, doc) + _unnamed_entities(index, events, doc)
     dateline_key = None
     if prep.dateline_place is not None:
         dateline_entity = _dateline_entity(prep, doc, entities)
@@ -150,6 +150,18 @@ def _entities(clusters, named: list[MentionCandidate], index: facts.EntityIndex,
             spans.setdefault((span.start, span.end), span)
         mentions = tuple(Mention(s, _sentence_of(doc, s.start)) for _, s in sorted(spans.items()))
         out.append(Entity(cluster.key, cluster.type, cluster.label, mentions, cluster.aliases))
+    return out
+
+
+def _unnamed_entities(index: facts.EntityIndex, events: list[Event], doc: Doc) -> list[Entity]:
+    """The unnamed role fillers the kept events use ("13 people"), one entity each."""
+    used = {a.entity for e in events for a in e.arguments}
+    out = []
+    for key, (type_, label, spans) in index.unnamed.items():
+        if key in used:
+            mentions = tuple(Mention(s, _sentence_of(doc, s.start))
+                             for s in sorted(spans, key=lambda s: (s.start, s.end)))
+            out.append(Entity(key, type_, label, mentions, named=False))
     return out
 
 

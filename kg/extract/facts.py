@@ -23,13 +23,21 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.dates import parse_offset, resolve_date, shift
 from kg.extract.lexicon import (HEDGE_WORDS, IRREALIS_HEADS, LEADER_TITLES, MEDIA_WORDS,
-                                MEMBER_TITLES, NEGATING_HEADS, RELATION_VERBS, SPEECH_VERBS,
-                                SPOKES_TITLES, TITLE_WORDS, WORK_TITLES, triggers)
+                                MEMBER_TITLES, NEGATING_HEADS, PERSON_FILLER_NOUNS,
+                                PLACE_FILLER_NOUNS, RELATION_VERBS, SPEECH_VERBS, SPOKES_TITLES,
+                                TITLE_WORDS, WORK_TITLES, triggers)
+from kg.iri import slug
 from kg.records import Argument, Event, Evidence, Relation, Span
 
 ACTOR_TYPES = {"Person", "Organization", "Country", "Group"}
 ORG_TYPES = {"Organization", "Country"}
 PLACE_TYPES = {"Country", "City", "Region", "Place"}
+# Words before a people or place noun that belong to its unnamed filler: "at least 13 people",
+# "a Syrian-born bomber", "the crowded bakery".
+_FILLER_MODIFIERS = frozenset({"det", "nummod", "amod", "compound", "quantmod", "nmod"})
+_DYING_VERBS = frozenset({"die", "perish", "succumb", "drown", "starve"})  # the subject is the dead
+UNNAMED = "unnamed/"
+"""The key prefix of unnamed role fillers; direct relations are only between named entities."""
 LIGHT_VERBS = {"hold", "have", "conduct", "launch", "wage", "carry", "pass", "adopt", "approve",
                "stage", "make", "pay", "begin", "start", "continue", "attend", "host", "give",
                "deliver", "issue", "mount", "unleash", "intensify", "escalate"}
@@ -39,15 +47,20 @@ EVENT_ROLES_BY_PREP = {
     "Visit": {"to": "destination", "in": "destination", "at": "destination", "from": "origin"},
     "Meeting": {"with": "participant", "in": "place", "at": "place"},
     "Attack": {"on": "target", "against": "target", "in": "place", "at": "place", "near": "place",
-               "with": "instrument", "by": "actor"},
-    "Death": {"in": "place", "at": "place", "near": "place", "by": "actor", "with": "instrument"},
-    "Injury": {"in": "place", "at": "place", "near": "place", "by": "actor", "with": "instrument"},
-    "Arrest": {"in": "place", "at": "place", "by": "actor"},
+               "outside": "place", "inside": "place", "with": "instrument", "by": "actor"},
+    "Death": {"in": "place", "at": "place", "near": "place", "by": "actor", "with": "instrument",
+              "of": "target"},
+    "Injury": {"in": "place", "at": "place", "near": "place", "by": "actor", "with": "instrument",
+               "of": "target"},
+    "Arrest": {"in": "place", "at": "place", "by": "actor", "of": "target"},
     "Protest": {"in": "place", "at": "place", "against": "target", "outside": "place"},
     "Damage": {"in": "place", "at": "place", "by": "actor", "with": "instrument"},
     "Resolution": {"on": "target", "by": "actor"},
     "Ceasefire": {"in": "place", "between": "participant", "with": "participant"},
 }
+# Events whose roles unnamed people and places may fill ("13 people were killed"); statements
+# and meetings keep named speakers and parties only.
+UNNAMED_FILLER_EVENTS = frozenset({"Attack", "Death", "Injury", "Arrest", "Protest", "Damage"})
 CONFIDENCE = {"title": 0.9, "apposition": 0.85, "verb": 0.8, "event": 0.75, "statement": 0.85,
               "casualty": 0.9}
 
@@ -60,6 +73,48 @@ class EntityIndex:
     type_of: dict[str, str]  # entity key -> ontology class
     span_at: dict[int, Span]  # token index -> the mention span covering it
     extra_mentions: list[tuple[str, Span]] = field(default_factory=list)  # pronouns, nominals
+    scope: str = ""  # the article key unnamed role fillers are minted under
+    unnamed: dict[str, tuple[str, str, list[Span]]] = field(default_factory=dict)  # key -> type, label, spans
+
+    def unnamed_fillers(self, token: Token) -> list[tuple[str, Span]]:
+        """A people or place noun with no name on it ("three soldiers", "a police officer",
+        "the bakery") as an unnamed entity of this article, plus such conjuncts; the key is
+        article-scoped, so "a man" of one article never meets "a man" of another."""
+        out: list[tuple[str, Span]] = []
+        for noun in [token] + [c for c in token.children if c.dep_ == "conj"]:
+            filler = self._unnamed(noun)
+            if filler is not None:
+                out.append(filler)
+        return out
+
+    def _unnamed(self, noun: Token) -> tuple[str, Span] | None:
+        if noun.pos_ != "NOUN" or noun.i in self.key_at:
+            return None
+        lemma = noun.lemma_.lower()
+        if lemma in PERSON_FILLER_NOUNS:
+            numbers = [c for c in noun.children if c.dep_ == "nummod"]
+            plural = noun.tag_ == "NNS" or lemma in ("people", "police", "personnel", "staff", "crew")
+            type_ = "Group" if plural or numbers else "Person"
+        elif lemma in PLACE_FILLER_NOUNS:
+            type_ = "Place"
+        else:
+            return None
+        lefts = [c for c in noun.lefts if c.dep_ in _FILLER_MODIFIERS and c.i not in self.key_at]
+        start = min([c.left_edge.i for c in lefts] + [noun.i])
+        doc = noun.doc
+        if any(t.i in self.key_at for t in doc[start:noun.i]):
+            return None  # a name inside ("U.S. service members"): the name is the filler
+        words = doc[start:noun.i + 1]
+        span = Span(words.start_char, words.end_char, words.text)
+        label = re.sub(r"^(?:the|a|an|this|that|these|those)\s+", "", words.text, flags=re.I)
+        if words[0].is_sent_start and words[0].pos_ != "PROPN":
+            label = label[:1].lower() + label[1:]  # "Police arrested ...": police
+        key = f"{UNNAMED}{self.scope}/{slug(label)}"
+        self.type_of[key] = type_
+        _, _, spans = self.unnamed.setdefault(key, (type_, label, []))
+        if span not in spans:
+            spans.append(span)
+        return key, span
 
     def entities_of(self, token: Token, depth: int = 0) -> list[tuple[str, Span]]:
         """Entities a token stands for: its own mention, else entity modifiers of a noun
@@ -394,39 +449,48 @@ def _is_media(key: str) -> bool:
     return any(w in MEDIA_WORDS for w in key.split("/")[-1].split("-"))
 
 
-def _subjects(verb: Token, index: EntityIndex) -> list[tuple[str, Span]]:
+def _fillers(token: Token, index: EntityIndex, unnamed: bool) -> list[tuple[str, Span]]:
+    """The entities ``token`` stands for; with ``unnamed``, else the unnamed people or place it
+    names ("three soldiers")."""
+    found = index.entities_of(token)
+    if not found and unnamed:
+        found = index.unnamed_fillers(token)
+    return found
+
+
+def _subjects(verb: Token, index: EntityIndex, unnamed: bool = False) -> list[tuple[str, Span]]:
     """Entities acting as the subject of ``verb``: nsubj, the agent of a passive, or the subject
     inherited by a conjoined or open-complement verb."""
     found: list[tuple[str, Span]] = []
     for child in verb.children:
         if child.dep_ in ("nsubj",):
-            found.extend(index.entities_of(child))
+            found.extend(_fillers(child, index, unnamed))
         if child.dep_ == "agent":
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    found.extend(index.entities_of(pobj))
+                    found.extend(_fillers(pobj, index, unnamed))
     if not found and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         if not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
-            return _subjects(verb.head, index)
+            return _subjects(verb.head, index, unnamed)
     return found
 
 
-def _objects(verb: Token, index: EntityIndex) -> list[tuple[str, Span]]:
+def _objects(verb: Token, index: EntityIndex, unnamed: bool = False) -> list[tuple[str, Span]]:
     found: list[tuple[str, Span]] = []
     for child in verb.children:
         if child.dep_ in ("dobj", "nsubjpass", "dative"):
-            found.extend(index.entities_of(child))
+            found.extend(_fillers(child, index, unnamed))
     return found
 
 
-def _prep_objects(head: Token, index: EntityIndex) -> list[tuple[str, str, Span]]:
+def _prep_objects(head: Token, index: EntityIndex, unnamed: bool = False) -> list[tuple[str, str, Span]]:
     """(preposition, entity key, span) for prepositional objects of ``head``."""
     out = []
     for child in head.children:
         if child.dep_ == "prep":
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    out.extend((child.lower_, k, s) for k, s in index.entities_of(pobj))
+                    out.extend((child.lower_, k, s) for k, s in _fillers(pobj, index, unnamed))
     return out
 
 
@@ -519,14 +583,12 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
         if governor is trigger or governor.lemma_.lower() not in RESOLUTION_VERBS:
             return None
     subject_role = "participant" if event == "Meeting" else "target" if event == "Death" and \
-        trigger.lemma_ == "die" else "actor"
+        trigger.lemma_.lower() in _DYING_VERBS else "actor"
+    unnamed = event in UNNAMED_FILLER_EVENTS
     if trigger.pos_ == "VERB":
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
-        args += [(subject_role, k, s) for k, s in _subjects(trigger, index)]
+        args += [(subject_role, k, s) for k, s in _subjects(trigger, index, unnamed)]
         obj_role = {"Visit": "destination", "Meeting": "participant"}.get(event, "target")
-        args += [(obj_role, k, s) for k, s in _objects(trigger, index)]
-        if passive:
-            args = [(r if r != "actor" else "actor", k, s) for r, k, s in args]
+        args += [(obj_role, k, s) for k, s in _objects(trigger, index, unnamed)]
     else:
         for child in trigger.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i in index.key_at:
@@ -534,8 +596,8 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
                 role = "place" if index.type_of.get(key) in PLACE_TYPES - {"Country"} else subject_role
                 args.append((role, key, index.span_at[child.i]))
         if governor is not trigger:
-            args += [(subject_role, k, s) for k, s in _subjects(governor, index)]
-    for prep, key, span in _prep_objects(trigger, index):
+            args += [(subject_role, k, s) for k, s in _subjects(governor, index, unnamed)]
+    for prep, key, span in _prep_objects(trigger, index, unnamed):
         role = roles_by_prep.get(prep)
         if role:
             args.append((role, key, span))
@@ -878,7 +940,7 @@ def event_relations(doc: Doc, drafts: list[EventDraft]) -> list[Relation]:
         else:
             continue
         for (s_key, s_span), (o_key, o_span) in pairs:
-            if s_key == o_key:
+            if s_key == o_key or s_key.startswith(UNNAMED) or o_key.startswith(UNNAMED):
                 continue
             rule = f"event:{d.type.lower()}:{d.trigger.lemma_.lower()}"
             out.append(Relation(s_key, predicate, o_key, s_span, o_span,

@@ -64,6 +64,27 @@ people civilians citizens residents children women men prisoners detainees refug
 workers families population nationals protesters demonstrators journalists students victims
 """.split())
 
+# Common nouns (lemmas) that can fill an event role when no name does: people ("three soldiers",
+# "a police officer", "the gunman") and places ("a bakery", "the checkpoint"). kg keeps such a
+# filler as an unnamed entity of its article: "13 people were killed" has 13 people as victims.
+PERSON_FILLER_NOUNS = frozenset("""
+person people man woman child boy girl baby infant teenager youth adult civilian soldier troop
+trooper officer policeman policewoman police guard marine sailor airman serviceman servicemember
+personnel crew fighter militant rebel insurgent gunman attacker assailant bomber terrorist
+jihadist suspect perpetrator victim casualty passenger pilot driver resident citizen villager
+worker employee staff student pupil teacher doctor nurse patient journalist reporter
+photographer protester demonstrator activist prisoner detainee inmate hostage refugee migrant
+pilgrim worshipper shopper tourist customer bystander pedestrian commuter spectator family
+member official
+""".split())
+PLACE_FILLER_NOUNS = frozenset("""
+bakery market marketplace shop store mall supermarket restaurant cafe café hotel bar nightclub
+school university college hospital clinic mosque church synagogue temple shrine embassy consulate
+station airport harbour harbor base checkpoint camp prison jail building house apartment office
+headquarters compound bridge road highway street square village town neighborhood neighbourhood
+district stadium arena theater theatre palace barracks outpost factory refinery park beach
+""".split())
+
 # Titles before or around a person's name, and the relation they give to their organization.
 LEADER_TITLES = frozenset("""
 chief leader head president chairman chairwoman chair premier king queen emir commander

@@ -241,7 +241,9 @@ class _Reader:
         return set(_strings(attrs.get("__labels__", attrs.get("labels"))))
 
     def is_entity(self, n: str) -> bool:
-        return bool(self.labels(n) & _ENTITY_MARKERS)
+        """A named entity: unnamed role fillers ("13 people") are left out of the pictures,
+        one per article would crowd them."""
+        return bool(self.labels(n) & _ENTITY_MARKERS) and not self.pg.nodes[n].get("unnamed")
 
     def is_event(self, n: str) -> bool:
         return "Event" in self.labels(n)
