@@ -132,10 +132,12 @@ def test_killed_gives_edge_and_death(extractor):
 def test_boilerplate_lines_give_nothing(extractor):
     text = ("Kyiv, Reuters – Ukrainian President Volodymyr Zelensky visited Kharkiv on Sunday.\n"
             "Also Read: Vladimir Putin Visits Beijing As Xi Jinping Hosts Summit\n"
+            "[Protesters clash with police as Emmanuel Macron visits Marseille]\n"
             "By Jane Doe\n(T/RE1/P2)\nReuters News Agency\n")
     ex = read(extractor, text)
     labels = {e.label for e in ex.entities}
     assert "Xi Jinping" not in labels and "Vladimir Putin" not in labels and "Jane Doe" not in labels
+    assert "Emmanuel Macron" not in labels and not events(ex, "Protest")
     assert "Volodymyr Zelensky" in labels
     assert ex.dateline == "Kyiv, Reuters"
     assert ("person/volodymyr-zelensky", "leaderOf", "place/ukraine") in facts(ex)

@@ -15,6 +15,8 @@ from kg.records import Span
 _LINK_LINE = re.compile(
     r"^[ \t]*(?:also read|read more|read also|related|see also|more on this|recommended|"
     r"watch|click here|follow us|subscribe|share this)\b.*$", re.I | re.M)
+# A whole line in square brackets is the headline of another story linked from this one.
+_BRACKETED_LINE = re.compile(r"^[ \t]*\[[^\]\n]{3,200}\][ \t]*$", re.M)
 _BYLINE = re.compile(
     r"^[ \t]*(?:[Bb][Yy]\s+[A-Z][\w.'-]+(?:\s+(?:[A-Z][\w.'-]+|and|&))*\s*$|"
     r"(?:reporting|writing|editing|additional reporting)\s+by\b.*$)", re.M)
@@ -43,7 +45,7 @@ class PreparedText:
 def prepare_text(text: str) -> PreparedText:
     """Find and blank the boilerplate of an article's ``text``."""
     spans: list[tuple[int, int]] = []
-    for pattern in (_LINK_LINE, _BYLINE, _AGENCY_CODE, _COPYRIGHT):
+    for pattern in (_LINK_LINE, _BRACKETED_LINE, _BYLINE, _AGENCY_CODE, _COPYRIGHT):
         spans.extend(m.span() for m in pattern.finditer(text))
     spans.extend(_footer_lines(text))
 
