@@ -241,3 +241,10 @@ def test_subject_of_perish_is_the_dead(extractor):
     ex = read(extractor, "Some six million people perished in the famine.")
     (death,) = events(ex, "Death")
     assert {a.role for a in death.arguments} == {"target"}
+
+
+def test_visits_and_meetings_need_a_party(extractor):
+    ex = read(extractor, "Drones were flying low. The meeting was postponed.")
+    assert not events(ex, "Visit") and not events(ex, "Meeting")
+    ex = read(extractor, "Antony Blinken flew to Cairo. He met Sameh Shoukry.")
+    assert events(ex, "Visit") and events(ex, "Meeting")

@@ -61,6 +61,8 @@ EVENT_ROLES_BY_PREP = {
 # Events whose roles unnamed people and places may fill ("13 people were killed"); statements
 # and meetings keep named speakers and parties only.
 UNNAMED_FILLER_EVENTS = frozenset({"Attack", "Death", "Injury", "Arrest", "Protest", "Damage"})
+# Events that are about who goes where or who meets whom: without a party they say nothing.
+_NEEDS_PARTIES = frozenset({"Visit", "Meeting"})
 CONFIDENCE = {"title": 0.9, "apposition": 0.85, "verb": 0.8, "event": 0.75, "statement": 0.85,
               "casualty": 0.9}
 
@@ -607,6 +609,8 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
             if role:
                 args.append((role, key, span))
     args = _clean_args(args, index)
+    if not args and event in _NEEDS_PARTIES:
+        return None  # "drones flying", "a meeting": no visitor, host or party named
     return EventDraft(event, trigger, cameo, args, governor, factuality(trigger, index))
 
 
