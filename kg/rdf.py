@@ -219,10 +219,19 @@ DELETE {{ ?e skos:altLabel ?l }} WHERE {{ ?e rdfs:label ?l ; skos:altLabel ?l }}
 _PEOPLE = f"""
 PREFIX news: <{_NS}>
 PREFIX rdfs: <{RDFS}>
-SELECT ?p ?label WHERE {{
-  ?p a news:Person ; rdfs:label ?label .
+SELECT ?p ?label (COUNT(?m) AS ?mentions) WHERE {{
+  ?p a news:Person ; rdfs:label ?label ; news:mention ?m .
   FILTER NOT EXISTS {{ ?p news:unnamed true }}
-}}"""
+}} GROUP BY ?p ?label"""
+_ORGANISATIONS = f"""
+PREFIX news: <{_NS}>
+PREFIX rdfs: <{RDFS}>
+SELECT ?o ?label (COUNT(?m) AS ?mentions) WHERE {{
+  ?o a news:Organization ; rdfs:label ?label ; news:mention ?m .
+}} GROUP BY ?o ?label"""
+_DOMINANT = 5
+"""A short name ambiguous between longer ones joins the most mentioned of them only when it has
+at least this many times the mentions of the next ("Blair": Tony Blair, not Cherie Blair)."""
 
 
 class CorpusGraph:
@@ -248,29 +257,58 @@ class CorpusGraph:
 
     def settle(self) -> "CorpusGraph":
         """One class per entity (a place keeps its most specific reading), one canonical name
-        (the others become skos:altLabel), and one-word person names folded into the one full
-        name of the corpus that ends with them (ambiguous surnames stay apart)."""
+        (the others become skos:altLabel), organisations that are people merged into them, and
+        partial person names folded into the full name they end (see :meth:`_fold_people`)."""
         self.store.update(_SETTLE_TYPES)
         self.store.update(_SETTLE_LABELS)
-        self._fold_partial_person_names()
+        self._fold_people()
         self.store.update(_SETTLE_LABELS)
         return self
 
-    def _fold_partial_person_names(self) -> int:
-        people = [(row["p"].value, row["label"].value) for row in self.store.query(_PEOPLE)]
-        by_surname: dict[str, set[str]] = {}
-        for node, label in people:
-            words = iri.normalise_name(label).split()
-            if len(words) > 1:
-                by_surname.setdefault(words[-1], set()).add(node)
-        pairs = []
-        for node, label in people:
-            words = iri.normalise_name(label).split()
-            hosts = by_surname.get(words[0], set()) if len(words) == 1 else set()
-            if len(hosts) == 1:
-                pairs.append((node, next(iter(hosts))))
+    def _fold_people(self) -> int:
+        """Merge what the corpus shows to be one person, and return how many nodes went.
+
+        - An organisation whose name of two or more words is a person's name, and which is
+          mentioned no more often than that person, is that person ("Kilroy-Silk" tagged ORG in
+          some articles, Robert Kilroy-Silk's "Kilroy Silk" in others).
+        - A person name that ends a longer person name of the corpus ("Blair", "Kilroy Silk")
+          joins it when that longer name is the only one, or when it is mentioned at least
+          :data:`_DOMINANT` times as often as the next (ambiguous surnames stay apart: "Bush"
+          with George Bush and George W Bush). Longer names settle first, so "Silk" follows
+          "Kilroy Silk" into "Robert Kilroy Silk".
+        """
+        people = {row["p"].value: (iri.normalise_name(row["label"].value).split(),
+                                   int(row["mentions"].value))
+                  for row in self.store.query(_PEOPLE)}
+        mentions = {node: n for node, (_, n) in people.items()}
+        by_name = {" ".join(words): node for node, (words, _) in people.items()}
+        pairs: dict[str, str] = {}
+        for row in self.store.query(_ORGANISATIONS):
+            words = iri.normalise_name(row["label"].value).split()
+            person = by_name.get(" ".join(words))
+            if len(words) > 1 and person and int(row["mentions"].value) <= mentions[person]:
+                pairs[row["o"].value] = person
+                mentions[person] += int(row["mentions"].value)
+        ending: dict[tuple[str, ...], set[str]] = {}
+        for node, (words, _) in people.items():
+            for k in range(1, len(words)):
+                ending.setdefault(tuple(words[k:]), set()).add(node)
+
+        def settled(node: str) -> str:
+            while node in pairs:
+                node = pairs[node]
+            return node
+
+        for node, (words, _) in sorted(people.items(), key=lambda kv: (-len(kv[1][0]), kv[0])):
+            hosts = {settled(h) for h in ending.get(tuple(words), ())} - {node}
+            if not hosts:
+                continue
+            ranked = sorted(hosts, key=lambda h: (-mentions[h], h))
+            if len(ranked) == 1 or mentions[ranked[0]] >= _DOMINANT * mentions[ranked[1]]:
+                pairs[node] = ranked[0]
+                mentions[ranked[0]] += mentions[node]
         if pairs:
-            values = " ".join(f"(<{old}> <{new}>)" for old, new in pairs)
+            values = " ".join(f"(<{old}> <{settled(old)}>)" for old in pairs)
             self.store.update(f"""
 PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>

@@ -56,3 +56,53 @@ def test_one_word_name_read_as_person_and_place_is_the_place():
                                  m("Manchester", "City")])
     (c,) = clusters
     assert (c.key, c.type) == ("place/manchester", "City")
+
+
+# --- across articles: CorpusGraph.settle -------------------------------------------------------
+
+def _article(article_id: str, *names: tuple[str, str, int]):
+    """An extraction naming each (type, name) ``count`` times, as the extractor would key it."""
+    from kg.records import Article, ArticleExtraction, Entity, Mention, Span
+
+    text = " ".join(name for _, name, count in names for _ in range(count)) + "."
+    sentence = Span(0, len(text), text)
+    entities, pos = [], 0
+    for type_, name, count in names:
+        spans = []
+        for _ in range(count):
+            spans.append(Mention(Span(pos, pos + len(name), name), sentence))
+            pos += len(name) + 1
+        entities.append(Entity(entity_key(type_, name), type_, name, tuple(spans)))
+    return ArticleExtraction(Article(article_id, text), tuple(entities), (), ())
+
+
+def _people(graph):
+    from rdflib import RDF, RDFS
+
+    from kg.namespaces import NEWS
+
+    found = {}
+    for cls in (NEWS.Person, NEWS.Organization):
+        for node in graph.subjects(RDF.type, cls):
+            found[str(graph.value(node, RDFS.label))] = len(list(graph.objects(node, NEWS.mention)))
+    return found
+
+
+def test_partial_names_join_the_dominant_full_name_across_articles():
+    from kg.rdf import extraction_graph
+
+    graph = extraction_graph([
+        _article("a", ("Person", "Tony Blair", 20), ("Person", "Cherie Blair", 2)),
+        _article("b", ("Person", "Blair", 5)),                    # 20 >= 5 x 2: Tony Blair
+        _article("c", ("Person", "George Bush", 3), ("Person", "George W Bush", 4)),
+        _article("d", ("Person", "Bush", 2)),                     # 4 < 5 x 3: stays apart
+        _article("e", ("Person", "Robert Kilroy Silk", 3)),
+        _article("f", ("Person", "Kilroy Silk", 2), ("Person", "Silk", 1)),
+        _article("g", ("Organization", "Kilroy-Silk", 2)),         # a person read as ORG
+        _article("h", ("Organization", "Silk Road", 9)),           # no such person: stays
+    ])
+    people = _people(graph)
+    assert people["Tony Blair"] == 25 and "Blair" not in people and people["Cherie Blair"] == 2
+    assert people["Bush"] == 2
+    assert people["Robert Kilroy Silk"] == 8 and "Kilroy Silk" not in people and "Kilroy-Silk" not in people
+    assert people["Silk Road"] == 9

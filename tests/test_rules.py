@@ -248,3 +248,14 @@ def test_visits_and_meetings_need_a_party(extractor):
     assert not events(ex, "Visit") and not events(ex, "Meeting")
     ex = read(extractor, "Antony Blinken flew to Cairo. He met Sameh Shoukry.")
     assert events(ex, "Visit") and events(ex, "Meeting")
+
+
+def test_person_spans_lose_stray_lowercase_words_and_peerages(extractor):
+    from kg.extract.mentions import person_name
+
+    ex = read(extractor, "Lucy rang Lucy yesterday. Vincent van Gogh painted it.")
+    labels = {e.label for e in ex.entities if e.type == "Person"}
+    assert labels == {"Lucy", "Vincent van Gogh"}
+    assert person_name("Baroness Kennedy") == "Kennedy"
+    ex = read(extractor, "He tried to introduce them when he was Home Secretary. The Finance Bill passed.")
+    assert not {"Home", "Bill"} & {e.label for e in ex.entities}

@@ -106,7 +106,8 @@ TITLE_WORDS = LEADER_TITLES | SPOKES_TITLES | MEMBER_TITLES | WORK_TITLES | froz
 HONORIFICS = frozenset("""
 mr mrs ms miss dr prof sir dame lord lady sheikh shaikh ayatollah imam rabbi rev reverend
 president premier king queen prince princess emir general gen col colonel lt captain capt
-sen senator rep minister chancellor pope cardinal
+sen senator rep minister chancellor pope cardinal baroness baron earl duke duchess viscount
+countess marquess
 """.split())
 
 # Words spaCy tags as single-token entities that are never names in news.
@@ -114,6 +115,7 @@ JUNK_ENTITY_WORDS = frozenset("""
 supreme foreign senior minister ministry officials official leader president chief state
 government national international breaking update exclusive also read more related
 shadow budget chamber committee inquiry election department ministry council party opposition
+home bill
 """.split())
 
 # Media whose "X reports" is sourcing, not a claim of an actor in the story.

@@ -97,6 +97,8 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
     if type_ is None:
         return None
     ent = _trim(ent)
+    if ent is not None and type_ == "Person":
+        ent = _after_lowercase_words(ent)
     if ent is None or _is_junk(ent):
         return None
     text = ent.text
@@ -136,6 +138,21 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     if start >= end:
         return None
     return doc[start:end]
+
+
+_NAME_PARTICLES = frozenset("""
+al bin bint ibn abu da de del della der di dos du el la le van von y
+""".split())
+
+
+def _after_lowercase_words(ent: SpacySpan) -> SpacySpan:
+    """A person span cut after its last lowercase word that is no name particle: "she rang
+    Lucy" tagged as one name is "Lucy"; "Ludwig van Beethoven" stays whole."""
+    start = ent.start
+    for token in ent[:-1]:
+        if token.is_lower and token.is_alpha and token.lower_ not in _NAME_PARTICLES:
+            start = token.i + 1
+    return ent.doc[start:ent.end]
 
 
 def _is_junk(ent: SpacySpan) -> bool:
