@@ -76,10 +76,14 @@ class QueryResult:
 
 def read_query(text_or_path: str) -> str:
     """The query itself, or the contents of the file it names."""
+    if "\n" in text_or_path or len(text_or_path) >= 4096:
+        return text_or_path
     candidate = Path(text_or_path)
-    if "\n" not in text_or_path and len(text_or_path) < 4096 and candidate.is_file():
-        return candidate.read_text(encoding="utf-8")
-    return text_or_path
+    try:
+        is_file = candidate.is_file()
+    except OSError:  # longer than a file name may be ("File name too long"): it is the query
+        return text_or_path
+    return candidate.read_text(encoding="utf-8") if is_file else text_or_path
 
 
 def plain_value(value: Any) -> Any:

@@ -86,6 +86,8 @@ def test_read_query_takes_text_or_a_file(tmp_path):
     path.write_text("ASK {}")
     assert read_query(str(path)) == "ASK {}"
     assert read_query("ASK { ?s ?p ?o }") == "ASK { ?s ?p ?o }"
+    long_line = "SELECT ?s WHERE { " + "?s ?p ?o . " * 40 + "}"  # longer than a file name may be
+    assert read_query(long_line) == long_line
 
 
 def test_cli_sparql_json(graph_file):
