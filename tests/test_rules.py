@@ -259,3 +259,15 @@ def test_person_spans_lose_stray_lowercase_words_and_peerages(extractor):
     assert person_name("Baroness Kennedy") == "Kennedy"
     ex = read(extractor, "He tried to introduce them when he was Home Secretary. The Finance Bill passed.")
     assert not {"Home", "Bill"} & {e.label for e in ex.entities}
+
+
+def test_whom_one_speaks_to_is_no_employer(extractor):
+    ex = read(extractor, "Mr Hain, Leader of the Commons, told BBC Radio Four's Today programme "
+                         "that the plans were fair. Michael Howard told the BBC that he was angry.")
+    assert not [r for r in ex.relations if r.predicate == "worksFor" and "bbc" in r.object]
+
+
+def test_countries_side_by_side_are_not_located_in_each_other(extractor):
+    ex = read(extractor, "In Northern Ireland it was just over 66,000, in Wales just over 59,000 "
+                         "and in Scotland 53,000.")
+    assert not [r for r in ex.relations if r.predicate == "locatedIn"]

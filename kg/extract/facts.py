@@ -35,6 +35,7 @@ PLACE_TYPES = {"Country", "City", "Region", "Place"}
 # Words before a people or place noun that belong to its unnamed filler: "at least 13 people",
 # "a Syrian-born bomber", "the crowded bakery".
 _FILLER_MODIFIERS = frozenset({"det", "nummod", "amod", "compound", "quantmod", "nmod"})
+ADDRESS_VERBS = frozenset({"tell", "interview", "brief", "inform", "assure", "warn"})
 _DYING_VERBS = frozenset({"die", "perish", "succumb", "drown", "starve"})  # the subject is the dead
 UNNAMED = "unnamed/"
 """The key prefix of unnamed role fillers; direct relations are only between named entities."""
@@ -907,12 +908,33 @@ def learned_relations(doc: Doc, index: EntityIndex, model, named, cluster_of: di
         tail = doc.char_span(r.object_span.start, r.object_span.end, alignment_mode="expand")
         if head is not None and tail is not None and _across_speech(head.root, tail.root):
             continue  # "Haniyeh said the UN resolution ...": the speaker and what was said
+        if tail is not None and _addressee(tail.root):
+            continue  # "Mr Hain told BBC Radio Four": whom one speaks to is no employer
+        if r.predicate == "locatedIn" and index.type_of.get(r.subject) == "Country" \
+                and index.type_of.get(r.object) == "Country":
+            continue  # "in Northern Ireland ..., in Wales ...": countries side by side
 
         fact = factuality(head.root.head, index) if head is not None else Factuality()
         sentence = _sentence(head.root) if head is not None else r.evidence.sentence
         out.append(replace(r, factuality=fact.value, attributed_to=fact.speaker,
                            evidence=replace(r.evidence, sentence=sentence)))
     return out
+
+
+def _addressee(token: Token) -> bool:
+    """``token`` names whom a verb of saying addresses ("told the BBC", "told BBC Radio Four's
+    Today programme", "said to Reuters")."""
+    node = token
+    for _ in range(3):
+        head = node.head
+        if node.dep_ in ("dative", "dobj") and head.lemma_.lower() in ADDRESS_VERBS:
+            return True
+        if node.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_.lower() in SPEECH_VERBS:
+            return True
+        if node.dep_ not in ("poss", "compound") or head is node:
+            return False
+        node = head  # "BBC Radio Four's Today programme": up to the programme
+    return False
 
 
 def _across_speech(a: Token, b: Token) -> bool:
