@@ -28,6 +28,9 @@ TUESDAY = date(2024, 3, 26)
     ("2017", "2017"),
     ("two days ago", "2024-03-24"),
     ("last year", "2023"),
+    ("earlier this month", "2024-03"),
+    ("last month", "2024-02"),
+    ("next month", "2024-04"),
 ])
 def test_resolves_against_article_date(text, expected):
     assert resolve_date(text, TUESDAY) == expected

@@ -271,3 +271,10 @@ def test_countries_side_by_side_are_not_located_in_each_other(extractor):
     ex = read(extractor, "In Northern Ireland it was just over 66,000, in Wales just over 59,000 "
                          "and in Scotland 53,000.")
     assert not [r for r in ex.relations if r.predicate == "locatedIn"]
+
+
+def test_month_named_with_in_is_the_latest_such_month(extractor):
+    ex = read(extractor, "Protesters rallied in Paris in January. Police arrested two men earlier this month.")
+    (protest,) = events(ex, "Protest")
+    (arrest,) = events(ex, "Arrest")
+    assert (protest.date, arrest.date) == ("2024-01", "2024-03")

@@ -101,6 +101,9 @@ def resolve_date(text: str, anchor: date | None) -> str | None:
         n = _NUMBERS.get(m[1]) or int(m[1])
         sign = 1 if m[3] in ("later", "after") else -1
         return shift(anchor.isoformat(), n, m[2], sign)
+    if t in ("month", "last month", "next month"):  # "earlier this month", "last month"
+        return shift(anchor.isoformat(), 1, "month", {"month": 0, "last month": -1,
+                                                       "next month": 1}[t])
     if t in ("last year", "next year"):
         return str(anchor.year + (1 if t.startswith("next") else -1))
     if t in ("year", "this year"):

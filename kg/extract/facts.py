@@ -664,7 +664,7 @@ def date_events(drafts: list[EventDraft], anchor: date | None) -> None:
             tokens = _date_tokens(node)
             if tokens:
                 text, prep = _date_phrase(tokens[0])
-                value = resolve_date(text, anchor)
+                value = resolve_date(f"{prep} {text}".strip(), anchor)  # "in January": a past one
                 if prep in ("since", "until", "before", "after") or value is None:
                     draft.date_text = f"{prep} {text}".strip()
                 else:
