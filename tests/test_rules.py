@@ -278,3 +278,12 @@ def test_month_named_with_in_is_the_latest_such_month(extractor):
     (protest,) = events(ex, "Protest")
     (arrest,) = events(ex, "Arrest")
     assert (protest.date, arrest.date) == ("2024-01", "2024-03")
+
+
+def test_labour_strikes_and_mass_destruction_are_no_attack_or_damage(extractor):
+    ex = read(extractor, "Unison will start balloting 800,000 workers on strikes. Following a "
+                         "48-hour strike, the government banned rallies. He denied owning "
+                         "weapons of mass destruction.")
+    assert not events(ex, "Attack") and not events(ex, "Damage")
+    ex = read(extractor, "A US air strike hit the convoy. Israeli strikes killed 12 people in Gaza.")
+    assert len(events(ex, "Attack")) == 2

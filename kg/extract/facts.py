@@ -551,10 +551,33 @@ def find_events(doc: Doc, index: EntityIndex) -> list[EventDraft]:
         if pos == "NOUN" and token.dep_ == "compound" and reading.event in ("Ceasefire", "Resolution",
                                                                               "Meeting", "Visit"):
             continue  # "the cease-fire call", "talks process": a modifier, not a happening
+        if lemma == "destruction" and any(c.lower_ == "mass" for c in token.children):
+            continue  # "weapons of mass destruction"
+        if lemma == "strike" and pos == "NOUN" and _labour_strike(token):
+            continue  # "balloting workers on strikes": a stoppage, not an attack
         draft = _event_arguments(doc, token, reading.event, reading.cameo, index)
         if draft is not None:
             drafts.append(draft)
     return drafts
+
+
+_STRIKE_CONTEXT = frozenset("""
+air missile drone rocket military artillery nuclear preemptive pre-emptive surgical retaliatory
+""".split())
+_LABOUR_WORDS = frozenset("""
+worker workers union unions staff employees teachers nurses doctors pilots drivers miners
+ballot balloting walkout pay wage wages pension pensions industrial general hunger
+""".split())
+
+
+def _labour_strike(token: Token) -> bool:
+    """A strike that is a work stoppage: no military modifier and a word of labour in its
+    clause ("Unison will start balloting 800,000 workers on strikes", "a 48-hour strike")."""
+    if any(c.lower_ in _STRIKE_CONTEXT or c.ent_type_ in ("NORP", "GPE") for c in token.children):
+        return False
+    clause = list(token.sent)
+    return any(t.lower_ in _LABOUR_WORDS or t.lemma_.lower() in _LABOUR_WORDS for t in clause) \
+        or any(c.like_num or "hour" in c.lower_ for c in token.subtree if c.i < token.i)
 
 
 _STAFF = frozenset("employee employees worker workers staff staffer staffers manager coach "
