@@ -287,3 +287,13 @@ def test_labour_strikes_and_mass_destruction_are_no_attack_or_damage(extractor):
     assert not events(ex, "Attack") and not events(ex, "Damage")
     ex = read(extractor, "A US air strike hit the convoy. Israeli strikes killed 12 people in Gaza.")
     assert len(events(ex, "Attack")) == 2
+
+
+def test_an_organisation_holding_a_conference_does_not_meet_its_speakers(extractor):
+    ex = read(extractor, "Speaking at Labour's spring conference in Gateshead, Gordon Brown "
+                         "claimed the NHS was safe.")
+    assert not [r for r in ex.relations if r.predicate == "metWith"]
+    (meeting,) = events(ex, "Meeting")
+    assert {(a.role, a.entity) for a in meeting.arguments} == {
+        ("actor", "organization/labour-party"), ("participant", "person/gordon-brown"),
+        ("place", "place/gateshead")}

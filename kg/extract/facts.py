@@ -64,6 +64,8 @@ EVENT_ROLES_BY_PREP = {
 UNNAMED_FILLER_EVENTS = frozenset({"Attack", "Death", "Injury", "Arrest", "Protest", "Damage"})
 # Events that are about who goes where or who meets whom: without a party they say nothing.
 _NEEDS_PARTIES = frozenset({"Visit", "Meeting"})
+# Meetings an organisation holds rather than attends.
+GATHERINGS = frozenset({"conference", "congress", "convention", "summit", "assembly", "rally"})
 CONFIDENCE = {"title": 0.9, "apposition": 0.85, "verb": 0.8, "event": 0.75, "statement": 0.85,
               "casualty": 0.9}
 
@@ -620,6 +622,9 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
             if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i in index.key_at:
                 key = index.key_at[child.i]
                 role = "place" if index.type_of.get(key) in PLACE_TYPES - {"Country"} else subject_role
+                if role == "participant" and trigger.lemma_.lower() in GATHERINGS \
+                        and index.type_of.get(key) == "Organization":
+                    role = "actor"  # "Labour's spring conference": Labour holds it
                 args.append((role, key, index.span_at[child.i]))
         if governor is not trigger:
             args += [(subject_role, k, s) for k, s in _subjects(governor, index, unnamed)]
@@ -979,8 +984,8 @@ def event_relations(doc: Doc, drafts: list[EventDraft]) -> list[Relation]:
         if d.type == "Visit":
             pairs = [(a, b) for a in actors for r, *b in d.args if r == "destination"]
             predicate = "visited"
-        elif d.type == "Meeting":
-            people = [(k, s) for r, k, s in d.args if r in ("actor", "participant")]
+        elif d.type == "Meeting":  # who met: the participants, not who held the gathering
+            people = [(k, s) for r, k, s in d.args if r == "participant"]
             pairs = [(people[0], p) for p in people[1:]] if people else []
             predicate = "metWith"
         elif d.type == "Death" and d.trigger.lemma_.lower() in ("kill", "assassinate", "murder"):
