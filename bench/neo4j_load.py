@@ -1,4 +1,4 @@
-"""``kg load`` into a real Neo4j: batched ``UNWIND ... MERGE`` against the row-at-a-time baseline.
+"""``kg load`` into a real Neo4j: batched ``UNWIND`` statements against the row-at-a-time baseline.
 
     bash scripts/with-neo4j.sh .venv/bin/python bench/neo4j_load.py GRAPH.ttl [--relationships 40000]
 
@@ -8,13 +8,16 @@ projection is grown to at least ``--relationships`` relationships with disjoint 
 every resource IRI gets a copy suffix (as bench/sparql_speed.py does with triples), so there is
 enough to time. Both loads go through kg's own loader (kg.neo4j_store.Neo4jStore), in one run:
 
-- ``kg load``: the defaults of ``Neo4jStore.load`` (10,000 rows a statement, 2 batches at a time);
+- ``kg load``: the defaults of ``Neo4jStore.load`` (10,000 rows a statement, 2 batches at a time;
+  into an empty database every node and relationship is new, so it looks nothing up by row and
+  writes with ``CREATE``: see kg.neo4j_store);
 - the baseline: one row a statement and transaction, one at a time, on a sample of
   ``--baseline-edges`` relationships with their nodes (the whole graph would take too long).
 
 Each load starts from an empty database and is repeated ``--repeat`` times; the best is kept.
-Printed: relationships/s over the whole load (node merges included: kg graphs have about two
-nodes per relationship) and over the relationship phase alone. Prints figures, tests nothing.
+Printed: relationships/s over the whole load (from the constraints to the last commit, node
+writes and client-side packing included: kg graphs have about two nodes per relationship) and
+over the relationship phase alone. Prints figures, tests nothing.
 """
 
 from __future__ import annotations

@@ -2,13 +2,15 @@
 
 Only labels and relationship types are spliced into the text, and only after they are checked
 against the ontology's vocabulary (:mod:`kg.ontology`) and quoted with backticks; every value
-derived from article text travels in ``$rows``. Writes are ``UNWIND $rows AS row ... MERGE``, so
-loading is batched and idempotent.
+derived from article text travels in ``$rows``. Writes are ``UNWIND $rows AS row ...``, so
+loading is batched. :mod:`kg.neo4j_store` uses ``CREATE`` only for what it knows is new (a node
+whose ``uri`` is not in the database yet, a relationship with a new endpoint) and ``MERGE`` for
+the rest, so loading stays idempotent.
 
 Example::
 
-    >>> merge_nodes("Entity", ["City", "Place"])
-    'UNWIND $rows AS row MERGE (n:`Entity` {uri: row.uri}) SET n += row.props, n:`City`:`Place`'
+    >>> create_nodes(["City", "Entity", "Place"])
+    'UNWIND $rows AS row CREATE (n:`City`:`Entity`:`Place`) SET n = row RETURN collect(row.uri) AS uris, collect(elementId(n)) AS ids'
 """
 
 from __future__ import annotations
@@ -47,22 +49,76 @@ def create_uri_constraint(label: str) -> str:
     return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{_label(label)}) REQUIRE n.uri IS UNIQUE"
 
 
+_NODE_IDS = "RETURN collect(row.uri) AS uris, collect(elementId(n)) AS ids"
+
+
+def count_label(label: str) -> str:
+    """How many nodes carry ``label`` (``count``; Neo4j answers from its count store)."""
+    return f"MATCH (n:{_label(label)}) RETURN count(n) AS count"
+
+
+def find_nodes(key_label: str) -> str:
+    """Which of the ``uri`` values in ``$rows`` a ``key_label`` node has already.
+
+    Rows: ``str`` (a uri). Returns one record: ``uris``, those found.
+    """
+    return f"UNWIND $rows AS uri MATCH (n:{_label(key_label)} {{uri: uri}}) RETURN collect(uri) AS uris"
+
+
+def create_nodes(labels: list[str]) -> str:
+    """Create one node per row with all of ``labels`` and the row as its properties.
+
+    Only for uris the database does not hold yet (the uniqueness constraint rejects a
+    duplicate). Rows: property maps with ``uri``. Returns one record: ``uris`` and, in step,
+    ``ids`` (element ids).
+    """
+    names = "".join(f":{_label(label)}" for label in sorted(labels))
+    return f"UNWIND $rows AS row CREATE (n{names}) SET n = row {_NODE_IDS}"
+
+
 def merge_nodes(key_label: str, extra_labels: list[str]) -> str:
     """Merge nodes by ``uri`` under ``key_label``, set their properties, add their other labels.
 
-    Rows: ``{uri: str, props: map}``.
+    Rows: property maps with ``uri``. Returns ``uris``, ``ids`` as :func:`create_nodes`.
     """
-    statement = f"UNWIND $rows AS row MERGE (n:{_label(key_label)} {{uri: row.uri}}) SET n += row.props"
+    statement = f"UNWIND $rows AS row MERGE (n:{_label(key_label)} {{uri: row.uri}}) SET n += row"
     extras = [label for label in sorted(extra_labels) if label != key_label]
     if extras:
         statement += ", n" + "".join(f":{_label(label)}" for label in extras)
-    return statement
+    return f"{statement} {_NODE_IDS}"
 
 
-def merge_relationships(rel_type: str, source_label: str, target_label: str) -> str:
-    """Merge one relationship of ``rel_type`` per (source, target) and set its properties.
+def _write_relationships(verb: str, set_op: str, rel_type: str) -> str:
+    # The element id finds the node without an index seek; the uri check makes sure it is still
+    # the node that id was given to (ids of deleted nodes are reused).
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a) WHERE elementId(a) = row.a AND a.uri = row.source "
+        f"MATCH (b) WHERE elementId(b) = row.b AND b.uri = row.target "
+        f"{verb} (a)-[r:{_rel_type(rel_type)}]->(b) SET r {set_op} row.props RETURN count(*) AS written"
+    )
 
-    Rows: ``{source: uri, target: uri, props: map}``.
+
+def create_relationships(rel_type: str) -> str:
+    """Create one relationship of ``rel_type`` per row between nodes known by element id.
+
+    Only for relationships that cannot exist yet (one endpoint was created by this load).
+    Rows: ``{a: element id, source: uri, b: element id, target: uri, props: map}``.
+    Returns ``written``: the rows whose two endpoints were found.
+    """
+    return _write_relationships("CREATE", "=", rel_type)
+
+
+def merge_relationships(rel_type: str) -> str:
+    """Merge one relationship of ``rel_type`` per row, as :func:`create_relationships` rows."""
+    return _write_relationships("MERGE", "+=", rel_type)
+
+
+def merge_relationships_by_uri(rel_type: str, source_label: str, target_label: str) -> str:
+    """Merge one relationship of ``rel_type`` per (source, target), finding nodes by ``uri``.
+
+    The fallback for a batch whose element ids went stale. Rows: ``{source: uri, target: uri,
+    props: map}`` (other keys are ignored).
     """
     return (
         f"UNWIND $rows AS row "

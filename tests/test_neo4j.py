@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.namespaces import NEWS, RES
 from kg.neo4j_store import Neo4jConnectionError, Neo4jStore
+from kg.property_graph import to_property_graph
 from kg.query import EmbeddedGraph, QueryResult, QuerySyntaxError, read_query
 
 pytestmark = pytest.mark.neo4j
@@ -92,6 +93,57 @@ def test_second_article_merges_on_shared_entities(store, small_graph, graph_buil
     met = store.query("MATCH (:Person {label: 'Ismail Haniyeh'})-[:MET_WITH]->(p) "
                       "RETURN p.label AS who ORDER BY who").rows
     assert met == [("Ali Khamenei",), ("Hossein Amir-Abdollahian",)]
+
+
+EDGES = ("MATCH (a)-[r]->(b) RETURN a.uri AS a, type(r) AS t, b.uri AS b, r.sentence AS s "
+         "ORDER BY a, t, b")
+
+
+def test_half_the_nodes_already_there(store, small_graph):
+    """New nodes are created, the others merged, and their relationships end up as in one load."""
+    pg = to_property_graph(small_graph)
+    store.load_property_graph(pg)
+    whole = store.query(EDGES).rows
+    store.clear()
+    half = pg.subgraph(sorted(pg.nodes)[::2]).copy()
+    first = store.load_property_graph(half)
+    assert store.counts() == (half.number_of_nodes(), half.number_of_edges())
+    tehran = str(RES["entity/place/tehran"])
+    pg.nodes[tehran]["label"] = "Tehran, Iran"  # a node already there gets the new value
+    second = store.load_property_graph(pg, batch_size=2)
+    assert second.nodes_created == 15 - first.nodes_created
+    assert second.relationships_created == 18 - first.relationships_created
+    assert store.counts() == (15, 18)
+    assert store.query(EDGES).rows == whole
+    assert store.query("MATCH (n {uri: $uri}) RETURN n.label AS l", uri=tehran).rows == [
+        ("Tehran, Iran",)]
+
+
+def test_nodes_a_concurrent_writer_created_first_are_merged(store, small_graph, monkeypatch):
+    store.load(small_graph)
+    # As if another client created every node between the look-up and the CREATE.
+    monkeypatch.setattr(Neo4jStore, "_existing_uris", lambda self, *args: set())
+    again = store.load(small_graph, batch_size=4)
+    assert (again.nodes_created, again.relationships_created, again.labels_added) == (0, 0, 0)
+    assert store.counts() == (15, 18)
+
+
+def test_stale_element_ids_fall_back_to_uris(store, small_graph, monkeypatch):
+    store.load(small_graph)
+    whole = store.query(EDGES).rows
+    store.clear()
+    write_nodes = Neo4jStore._write_nodes
+
+    def shuffled(self, *args):  # every uri gets another node's element id
+        element_ids, created = write_nodes(self, *args)
+        uris = sorted(element_ids)
+        return dict(zip(uris, [element_ids[u] for u in uris[1:] + uris[:1]])), created
+
+    monkeypatch.setattr(Neo4jStore, "_write_nodes", shuffled)
+    report = store.load(small_graph)
+    assert (report.nodes_created, report.relationships_created) == (15, 18)
+    assert store.counts() == (15, 18)
+    assert store.query(EDGES).rows == whole
 
 
 HOSTILE = [
