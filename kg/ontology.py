@@ -28,7 +28,7 @@ from kg.namespaces import NEWS, ONTOLOGY_FILE, SCHEMA
 # Classes and properties the graph layout (docs/graph-layout.md) uses from schema.org; the
 # ontology refers to them but does not declare them.
 _SCHEMA_CLASSES = (SCHEMA.NewsArticle,)
-_SCHEMA_RELATIONS = (SCHEMA.contentLocation,)
+_SCHEMA_RELATIONS = (SCHEMA.contentLocation, SCHEMA.mentions)
 
 
 def local_name(iri: str) -> str:

@@ -13,8 +13,8 @@ Nodes are entities, events and articles, keyed by their IRI:
   ``start``, ``end``.
 
 Edges are the ontology's relations between nodes, typed by the predicate's local name in
-UPPER_SNAKE_CASE (``VISITED``, ``LEADER_OF``, ``ACTOR``, ``CONTENT_LOCATION``), keyed by that
-type. A direct relation carries the evidence of its asserted claim: ``article``, ``sentence``,
+UPPER_SNAKE_CASE (``VISITED``, ``LEADER_OF``, ``ACTOR``, ``CONTENT_LOCATION``, ``MENTIONS`` from
+an article to each entity it names), keyed by that type. A direct relation carries the evidence of its asserted claim: ``article``, ``sentence``,
 ``confidence``, ``start``, ``end`` and ``claim`` (the claim IRI). Claims, evidence, mentions and
 extractors are folded away; when one fact has several pieces of evidence, the first by
 (article, start offset) is kept, so the projection is deterministic.

@@ -73,6 +73,7 @@ class _ArticleWriter:
 
         for entity in ex.entities:
             node = iri.entity_iri(entity.key)
+            g.add((art, SCHEMA.mentions, node))  # the article-entity link, for a plain lookup
             g.add((node, RDF.type, NEWS[entity.type]))
             g.add((node, RDFS.label, Literal(entity.label)))
             if not entity.named:

@@ -36,6 +36,7 @@ class GraphBuilder:
         for name in alt:
             self.graph.add((iri, SKOS.altLabel, Literal(name)))
         mention = RES[f"mention/{self.article_key}/{key}"]
+        self.graph.add((self.article, SCHEMA.mentions, iri))
         self.graph.add((iri, NEWS.mention, mention))
         self.graph.add((mention, RDF.type, NEWS.Mention))
         self.graph.add((mention, NEWS.article, self.article))
