@@ -91,7 +91,9 @@ def test_projection_is_pure_and_deterministic(small_graph):
     first, second = to_property_graph(small_graph), to_property_graph(small_graph)
     assert len(small_graph) == before
     assert nx.utils.graphs_equal(first, second)
-    assert first.number_of_nodes() == 15 and first.number_of_edges() == 18
+    assert first.number_of_nodes() == 15 and first.number_of_edges() == 26
+    mentions = [(a, b) for a, b, key in first.edges(keys=True) if key == "MENTIONS"]
+    assert len(mentions) == 8 and {a for a, _ in mentions} == {str(RES["article/a1"])}
 
 
 def test_evidence_choice_is_stable_when_a_fact_has_two_sources(graph_builder, small_graph):
@@ -109,7 +111,7 @@ def test_graphml_export_reads_back(small_graph):
     buffer = io.BytesIO()
     write_graphml(small_graph, buffer)
     back = nx.read_graphml(io.BytesIO(buffer.getvalue()), force_multigraph=True)
-    assert back.number_of_nodes() == 15 and back.number_of_edges() == 18
+    assert back.number_of_nodes() == 15 and back.number_of_edges() == 26
     assert back.nodes[TEHRAN]["labels"] == ":City:Entity:Place"
     assert back.nodes[HANIYEH]["altLabel"] == "Haniyeh"
     report = next(d for _, d in back.nodes(data=True) if "CasualtyReport" in d["labels"])
