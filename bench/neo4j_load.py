@@ -19,8 +19,8 @@ Neo4j compile its write paths, as a server that has been running would have; the
 into a fresh JVM cost up to twice as long. Each timed load starts from an empty database and is
 repeated ``--repeat`` times; the best is kept.
 Printed: relationships/s over the whole load (from the constraints to the last commit, node
-writes and client-side packing included: the BBC graph has 0.6 nodes per relationship, two thirds of them MENTIONS) and
-over the relationship phase alone. Prints figures, tests nothing.
+writes and client-side packing included: the BBC graph has 0.6 nodes per relationship, two
+thirds of them MENTIONS) and over the relationship phase alone. Prints figures, tests nothing.
 """
 
 from __future__ import annotations
