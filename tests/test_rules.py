@@ -287,6 +287,8 @@ def test_labour_strikes_and_mass_destruction_are_no_attack_or_damage(extractor):
     assert not events(ex, "Attack") and not events(ex, "Damage")
     ex = read(extractor, "A US air strike hit the convoy. Israeli strikes killed 12 people in Gaza.")
     assert len(events(ex, "Attack")) == 2
+    ex = read(extractor, "Thousands were killed amid mass destruction.")
+    assert events(ex, "Damage")
 
 
 def test_an_organisation_holding_a_conference_does_not_meet_its_speakers(extractor):

@@ -553,8 +553,9 @@ def find_events(doc: Doc, index: EntityIndex) -> list[EventDraft]:
         if pos == "NOUN" and token.dep_ == "compound" and reading.event in ("Ceasefire", "Resolution",
                                                                               "Meeting", "Visit"):
             continue  # "the cease-fire call", "talks process": a modifier, not a happening
-        if lemma == "destruction" and any(c.lower_ == "mass" for c in token.children):
-            continue  # "weapons of mass destruction"
+        if lemma == "destruction" and token.dep_ == "pobj" and token.head.lower_ == "of" \
+                and token.head.head.lemma_.lower() == "weapon":
+            continue  # "weapons of mass destruction" ("amid mass destruction" is one)
         if lemma == "strike" and pos == "NOUN" and _labour_strike(token):
             continue  # "balloting workers on strikes": a stoppage, not an attack
         draft = _event_arguments(doc, token, reading.event, reading.cameo, index)
