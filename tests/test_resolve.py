@@ -106,3 +106,26 @@ def test_partial_names_join_the_dominant_full_name_across_articles():
     assert people["Bush"] == 2
     assert people["Robert Kilroy Silk"] == 8 and "Kilroy Silk" not in people and "Kilroy-Silk" not in people
     assert people["Silk Road"] == 9
+
+
+def test_a_name_typed_differently_across_articles_is_one_node_when_one_reading_dominates():
+    from rdflib import RDF, RDFS
+
+    from kg.namespaces import NEWS
+    from kg.rdf import extraction_graph
+
+    graph = extraction_graph([
+        _article("a", ("Organization", "Microsoft", 9), ("Person", "Sri Lanka", 6)),
+        _article("b", ("Place", "Microsoft", 3)),                # 9 >= 3 x 3: the organisation
+        _article("c", ("Country", "Sri Lanka", 2)),              # a country of that name wins
+        _article("d", ("City", "Chelsea", 5), ("Organization", "Chelsea", 4)),  # both stay
+    ])
+    kinds = {}
+    for node, label in graph.subject_objects(RDFS.label):
+        for cls in graph.objects(node, RDF.type):
+            if cls in (NEWS.Organization, NEWS.Place, NEWS.Person, NEWS.Country, NEWS.City):
+                kinds.setdefault(str(label), []).append(
+                    (cls.split("#")[-1], len(list(graph.objects(node, NEWS.mention)))))
+    assert kinds["Microsoft"] == [("Organization", 12)]
+    assert kinds["Sri Lanka"] == [("Country", 8)]
+    assert sorted(kinds["Chelsea"]) == [("City", 5), ("Organization", 4)]
