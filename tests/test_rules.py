@@ -299,3 +299,10 @@ def test_an_organisation_holding_a_conference_does_not_meet_its_speakers(extract
     assert {(a.role, a.entity) for a in meeting.arguments} == {
         ("actor", "organization/labour-party"), ("participant", "person/gordon-brown"),
         ("place", "place/gateshead")}
+
+
+def test_party_and_nationality_words_are_no_part_of_a_name(extractor):
+    ex = read(extractor, "Briton Tim Henman won again. Tory Liam Fox said it was wrong.")
+    people = {e.label for e in ex.entities if e.type == "Person"}
+    assert {"Tim Henman", "Liam Fox"} <= people
+    assert not {"Briton Tim Henman", "Tory Liam Fox"} & people

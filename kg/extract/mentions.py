@@ -98,7 +98,7 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
         return None
     ent = _trim(ent)
     if ent is not None and type_ == "Person":
-        ent = _after_lowercase_words(ent)
+        ent = _without_affiliation(_after_lowercase_words(ent))
     if ent is None or _is_junk(ent):
         return None
     text = ent.text
@@ -152,6 +152,25 @@ def _after_lowercase_words(ent: SpacySpan) -> SpacySpan:
     for token in ent[:-1]:
         if token.is_lower and token.is_alpha and token.lower_ not in _NAME_PARTICLES:
             start = token.i + 1
+    return ent.doc[start:ent.end]
+
+
+_NATIONALITY_NOUNS = frozenset("briton britons scot scots welshman englishman irishman".split())
+
+
+def _without_affiliation(ent: SpacySpan) -> SpacySpan:
+    """A person span without the party or nationality word it starts with ("Tory Liam Fox",
+    "Briton Tim Henman", "Labour Alan Milburn"), when a name of two words or more is left; the
+    word stays in the text, where titles and residence rules read it."""
+    gaz = gazetteer()
+    start = ent.start
+    while ent.end - start > 2:
+        word = ent.doc[start].lower_
+        if word in _NATIONALITY_NOUNS or word in gaz.demonym_of or \
+                gaz.aliases.get(word, (None, None))[1] == "Organization":
+            start += 1
+        else:
+            break
     return ent.doc[start:ent.end]
 
 
