@@ -306,3 +306,12 @@ def test_party_and_nationality_words_are_no_part_of_a_name(extractor):
     people = {e.label for e in ex.entities if e.type == "Person"}
     assert {"Tim Henman", "Liam Fox"} <= people
     assert not {"Briton Tim Henman", "Tory Liam Fox"} & people
+
+
+def test_a_bare_number_of_victims_and_a_rank_fill_roles(extractor):
+    ex = read(extractor, "A major general was killed in Syria. Fifteen were injured in the blast.")
+    labels = {e.label: e for e in ex.entities if not e.named}
+    assert {"major general", "fifteen people"} <= set(labels)
+    assert labels["fifteen people"].type == "Group" and labels["major general"].type == "Person"
+    (injury,) = events(ex, "Injury")
+    assert [a.span.text for a in injury.arguments if a.role == "target"] == ["Fifteen"]

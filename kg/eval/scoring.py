@@ -325,6 +325,12 @@ def score_wikievents(docs: Iterable[WikiEventsDoc], records: Mapping[str, Record
                     c.tp += 1
             if gi is not None:
                 c.fn += len(gold_args) - len(used)
+                if keep_errors:
+                    arguments.errors.extend(ErrorCase(
+                        "miss", doc.article.id, p.type2,
+                        f"{a.role} {a.text!r} of {text[p.trigger[0]:p.trigger[1]]!r}",
+                        _sentence_around(text, p.trigger))
+                        for ai, a in enumerate(gold_args) if ai not in used)
         for gi, g in enumerate(gold):
             if gi in matched_gold:
                 continue

@@ -93,10 +93,14 @@ class EntityIndex:
         return out
 
     def _unnamed(self, noun: Token) -> tuple[str, Span] | None:
-        if noun.pos_ != "NOUN" or noun.i in self.key_at:
+        if noun.i in self.key_at:
             return None
-        lemma = noun.lemma_.lower()
-        if lemma in PERSON_FILLER_NOUNS:
+        if noun.pos_ == "NUM" and noun.dep_ in ("nsubj", "nsubjpass", "dobj") \
+                and noun.ent_type_ in ("CARDINAL", ""):
+            type_ = "Group"  # "15 were injured", "killing three": that many people
+        elif noun.pos_ != "NOUN":
+            return None
+        elif (lemma := noun.lemma_.lower()) in PERSON_FILLER_NOUNS:
             numbers = [c for c in noun.children if c.dep_ == "nummod"]
             plural = noun.tag_ == "NNS" or lemma in ("people", "police", "personnel", "staff", "crew")
             type_ = "Group" if plural or numbers else "Person"
@@ -112,6 +116,8 @@ class EntityIndex:
         words = doc[start:noun.i + 1]
         span = Span(words.start_char, words.end_char, words.text)
         label = re.sub(r"^(?:the|a|an|this|that|these|those)\s+", "", words.text, flags=re.I)
+        if noun.pos_ == "NUM":
+            label += " people"  # the reading the rule gives it; the mention keeps the text
         if words[0].is_sent_start and words[0].pos_ != "PROPN":
             label = label[:1].lower() + label[1:]  # "Police arrested ...": police
         key = f"{UNNAMED}{self.scope}/{slug(label)}"

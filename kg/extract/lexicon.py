@@ -75,7 +75,7 @@ jihadist suspect perpetrator victim casualty passenger pilot driver resident cit
 worker employee staff student pupil teacher doctor nurse patient journalist reporter
 photographer protester demonstrator activist prisoner detainee inmate hostage refugee migrant
 pilgrim worshipper shopper tourist customer bystander pedestrian commuter spectator family
-member official
+member official general commander colonel major captain lieutenant sergeant
 """.split())
 PLACE_FILLER_NOUNS = frozenset("""
 bakery market marketplace shop store mall supermarket restaurant cafe café hotel bar nightclub
@@ -83,6 +83,7 @@ school university college hospital clinic mosque church synagogue temple shrine 
 station airport harbour harbor base checkpoint camp prison jail building house apartment office
 headquarters compound bridge road highway street square village town neighborhood neighbourhood
 district stadium arena theater theatre palace barracks outpost factory refinery park beach
+province area region territory zone
 """.split())
 
 # Titles before or around a person's name, and the relation they give to their organization.
