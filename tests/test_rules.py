@@ -315,3 +315,12 @@ def test_a_bare_number_of_victims_and_a_rank_fill_roles(extractor):
     assert labels["fifteen people"].type == "Group" and labels["major general"].type == "Person"
     (injury,) = events(ex, "Injury")
     assert [a.span.text for a in injury.arguments if a.role == "target"] == ["Fifteen"]
+
+
+def test_who_suffered_a_participle_or_a_relative_clause(extractor):
+    ex = read(extractor, "The clash left at least one student injured. Ismail Haniyeh, who was "
+                         "killed in Tehran, led Hamas.")
+    (injury,) = events(ex, "Injury")
+    assert [(a.role, a.span.text) for a in injury.arguments] == [("target", "at least one student")]
+    (death,) = events(ex, "Death")
+    assert ("target", "person/ismail-haniyeh") in {(a.role, a.entity) for a in death.arguments}

@@ -463,6 +463,8 @@ def _is_media(key: str) -> bool:
 def _fillers(token: Token, index: EntityIndex, unnamed: bool) -> list[tuple[str, Span]]:
     """The entities ``token`` stands for; with ``unnamed``, else the unnamed people or place it
     names ("three soldiers")."""
+    if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl":
+        token = token.head.head  # "a student, who was shot": the student
     found = index.entities_of(token)
     if not found and unnamed:
         found = index.unnamed_fillers(token)
@@ -619,6 +621,9 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
             return None
     subject_role = "participant" if event == "Meeting" else "target" if event == "Death" and \
         trigger.lemma_.lower() in _DYING_VERBS else "actor"
+    if event in ("Death", "Injury", "Arrest", "Damage") and trigger.tag_ == "VBN" \
+            and not any(c.dep_ == "aux" for c in trigger.children):
+        subject_role = "target"  # "left at least one student injured": the subject suffered it
     unnamed = event in UNNAMED_FILLER_EVENTS
     if trigger.pos_ == "VERB":
         args += [(subject_role, k, s) for k, s in _subjects(trigger, index, unnamed)]
