@@ -324,3 +324,10 @@ def test_who_suffered_a_participle_or_a_relative_clause(extractor):
     assert [(a.role, a.span.text) for a in injury.arguments] == [("target", "at least one student")]
     (death,) = events(ex, "Death")
     assert ("target", "person/ismail-haniyeh") in {(a.role, a.entity) for a in death.arguments}
+
+
+def test_a_relative_pronoun_is_its_noun_not_the_noun_s_conjuncts(extractor):
+    ex = read(extractor, "Belli's clients have included Jack Ruby, who killed Lee Harvey Oswald, "
+                         "and Jim and Tammy Bakker.")
+    killed = {(r.subject, r.object) for r in ex.relations if r.predicate == "killed"}
+    assert killed == {("person/jack-ruby", "person/lee-harvey-oswald")}

@@ -81,12 +81,13 @@ class EntityIndex:
     scope: str = ""  # the article key unnamed role fillers are minted under
     unnamed: dict[str, tuple[str, str, list[Span]]] = field(default_factory=dict)  # key -> type, label, spans
 
-    def unnamed_fillers(self, token: Token) -> list[tuple[str, Span]]:
+    def unnamed_fillers(self, token: Token, conjuncts: bool = True) -> list[tuple[str, Span]]:
         """A people or place noun with no name on it ("three soldiers", "a police officer",
         "the bakery") as an unnamed entity of this article, plus such conjuncts; the key is
         article-scoped, so "a man" of one article never meets "a man" of another."""
         out: list[tuple[str, Span]] = []
-        for noun in [token] + [c for c in token.children if c.dep_ == "conj"]:
+        nouns = [token] + ([c for c in token.children if c.dep_ == "conj"] if conjuncts else [])
+        for noun in nouns:
             filler = self._unnamed(noun)
             if filler is not None:
                 out.append(filler)
@@ -127,9 +128,11 @@ class EntityIndex:
             spans.append(span)
         return key, span
 
-    def entities_of(self, token: Token, depth: int = 0) -> list[tuple[str, Span]]:
+    def entities_of(self, token: Token, depth: int = 0,
+                    conjuncts: bool = True) -> list[tuple[str, Span]]:
         """Entities a token stands for: its own mention, else entity modifiers of a noun
-        ("Iranian officials" -> Iran), plus those of its conjuncts."""
+        ("Iranian officials" -> Iran), plus those of its conjuncts (unless ``conjuncts`` is
+        false)."""
         out: list[tuple[str, Span]] = []
         if token.i in self.key_at:
             out.append((self.key_at[token.i], self.span_at[token.i]))
@@ -143,7 +146,7 @@ class EntityIndex:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             out.extend(self.entities_of(pobj, depth + 1))
-        if depth < 3:
+        if depth < 3 and conjuncts:
             for conj in token.children:
                 if conj.dep_ == "conj":
                     out.extend(self.entities_of(conj, depth + 1))
@@ -463,11 +466,13 @@ def _is_media(key: str) -> bool:
 def _fillers(token: Token, index: EntityIndex, unnamed: bool) -> list[tuple[str, Span]]:
     """The entities ``token`` stands for; with ``unnamed``, else the unnamed people or place it
     names ("three soldiers")."""
+    conjuncts = True
     if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl":
-        token = token.head.head  # "a student, who was shot": the student
-    found = index.entities_of(token)
+        # "Jack Ruby, who killed Oswald, and Jim Bakker": Jack Ruby alone
+        token, conjuncts = token.head.head, False
+    found = index.entities_of(token, conjuncts=conjuncts)
     if not found and unnamed:
-        found = index.unnamed_fillers(token)
+        found = index.unnamed_fillers(token, conjuncts=conjuncts)
     return found
 
 
