@@ -22,7 +22,10 @@ deadlocked, and the driver's retry of a deadlock costs about a second; ``CREATE`
 by side did not). A load into an empty database thus looks nothing up row by row and merges
 nothing. Loading is idempotent (loading twice changes no count) and incremental (a second
 article's graph merges with the entities it shares). A relationship is one per (source, type,
-target); its evidence properties are those of the last graph loaded.
+target); its evidence properties are those of the last graph loaded. One limit: two loads run
+at the same moment into one database could each write a relationship to a node the other has
+just created, one by ``CREATE`` and one by ``MERGE``, and so write it twice; load one graph at
+a time (an all-``MERGE`` loader relied on Neo4j's locks instead, at a third of the speed).
 
 Where the time goes (``bench/neo4j_load.py``, 96,216 nodes and 41,800 relationships): nearly
 all of it is Neo4j's own CPU, most of it in the node phase, and most of that maintaining the
