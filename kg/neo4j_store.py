@@ -25,7 +25,7 @@ article's graph merges with the entities it shares). A relationship is one per (
 target); its evidence properties are those of the last graph loaded. One limit: two loads run
 at the same moment into one database could each write a relationship to a node the other has
 just created, one by ``CREATE`` and one by ``MERGE``, and so write it twice; load one graph at
-a time (an all-``MERGE`` loader relied on Neo4j's locks instead, at a third of the speed).
+a time (an all-``MERGE`` loader relied on Neo4j's locks instead, and was slower).
 
 Where the time goes (``bench/neo4j_load.py``, 96,216 nodes and 41,800 relationships): nearly
 all of it is Neo4j's own CPU, most of it in the node phase, and most of that maintaining the
