@@ -35,8 +35,9 @@ _EXTRACTOR_SOURCES = ("extract", "data", "resolve.py", "records.py", "nlp.py", "
 
 
 @lru_cache(maxsize=8)
-def extractor_fingerprint(model: str | None = None) -> str:
-    """A short hash of the spaCy pipeline name and version and of kg's extraction code and data."""
+def extractor_fingerprint(model: str | None = None, min_confidence: float | None = None) -> str:
+    """A short hash of the spaCy pipeline name and version, of kg's extraction code and data, and
+    of the confidence floor the extractions were filtered with."""
     import spacy
 
     from kg import __version__
@@ -44,6 +45,8 @@ def extractor_fingerprint(model: str | None = None) -> str:
 
     name = resolve_model_name(model)
     h = hashlib.sha256(f"{__version__}\x00{spacy.__version__}\x00{name}\x00".encode())
+    if min_confidence is not None:
+        h.update(f"min-confidence {min_confidence!r}\x00".encode())
     try:
         from importlib.metadata import version
 

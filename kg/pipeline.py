@@ -19,7 +19,7 @@ import sys
 import time
 from collections import Counter
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import date
 from typing import Iterable, Iterator
@@ -246,18 +246,29 @@ def ordered_window(submitted: Iterable, size: int, result) -> Iterator:
         yield from result(window.popleft())
 
 
-def _extractions(stream: Iterable[Extracted], report: RunReport) -> Iterator[ArticleExtraction]:
+def confident(ex: ArticleExtraction, minimum: float | None) -> ArticleExtraction:
+    """``ex`` without the relations and events whose evidence has a confidence below
+    ``minimum`` (None keeps everything). Entities stay: they are mentioned either way."""
+    if minimum is None:
+        return ex
+    return replace(ex, relations=tuple(r for r in ex.relations if r.evidence.confidence >= minimum),
+                   events=tuple(e for e in ex.events if e.evidence.confidence >= minimum))
+
+
+def _extractions(stream: Iterable[Extracted], report: RunReport,
+                 min_confidence: float | None = None) -> Iterator[ArticleExtraction]:
     for item in stream:
         if isinstance(item, Skipped):
             _skip(report, item)
         else:
-            yield item
+            yield confident(item, min_confidence)
 
 
 # --- commands ------------------------------------------------------------------------------
 
 def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
-                quiet: bool = False, dask: str | None = None) -> RunReport:
+                quiet: bool = False, dask: str | None = None,
+                min_confidence: float | None = None) -> RunReport:
     """``kg extract``: write one JSON object per article to ``output``, atomically; ``"-"``
     streams the lines to standard output instead, one as each article is done."""
     from kg.jsonl import extraction_to_json
@@ -269,7 +280,8 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
                             dask=dask)
     target = nullcontext(sys.stdout) if output == "-" else atomic_write(output, "w")
     with target as handle:
-        for ex in progress(_extractions(stream, report), partial(count_articles, inputs), quiet):
+        for ex in progress(_extractions(stream, report, min_confidence),
+                           partial(count_articles, inputs), quiet):
             report.count(ex)
             handle.write(json.dumps(extraction_to_json(ex), ensure_ascii=False) + "\n")
             if output == "-":
@@ -279,7 +291,8 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
 
 
 def run_build(inputs, output: str, default_date=None, model=None, jobs=None, quiet: bool = False,
-              cache_dir: str | None = None, dask: str | None = None) -> RunReport:
+              cache_dir: str | None = None, dask: str | None = None,
+              min_confidence: float | None = None) -> RunReport:
     """``kg build``: extract ``inputs`` and write their graph to ``output``, atomically.
 
     With ``cache_dir``, only articles whose content hash is not in the cache are extracted; the
@@ -298,13 +311,13 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
     total = partial(count_articles, inputs)  # counted only if a progress bar shows
     if cache_dir is None:
         stream = extract_stream(articles, model=model, jobs=jobs, dask=dask)
-        for ex in progress(_extractions(stream, report), total, quiet):
+        for ex in progress(_extractions(stream, report, min_confidence), total, quiet):
             report.count(ex)
             corpus.add(ex)
     else:
         from kg.cache import ExtractionCache, extractor_fingerprint
 
-        with ExtractionCache(cache_dir, extractor_fingerprint(model)) as cache:
+        with ExtractionCache(cache_dir, extractor_fingerprint(model, min_confidence)) as cache:
             order: list[str] = []  # content hashes in input order: all this run keeps in memory
 
             def uncached() -> Iterator[Article]:
@@ -317,7 +330,7 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
                         yield article
 
             stream = extract_stream(uncached(), model=model, jobs=jobs, dask=dask)
-            for ex in progress(_extractions(stream, report), total, quiet):
+            for ex in progress(_extractions(stream, report, min_confidence), total, quiet):
                 # committed in batches: a killed run keeps what it extracted
                 cache.put(ex, article_ntriples(ex))
             cache.flush()

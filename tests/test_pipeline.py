@@ -135,3 +135,48 @@ def test_cli_extract_jobs_2_writes_what_jobs_1_writes(tmp_path):
         assert result.exit_code == 0, result.output
     assert (tmp_path / "j1.jsonl").read_text() == (tmp_path / "j2.jsonl").read_text()
     assert len((tmp_path / "j1.jsonl").read_text().splitlines()) == len(TEXTS)
+
+
+def test_confident_leaves_out_facts_below_the_floor():
+    from kg.records import ArticleExtraction, Event, Evidence, Relation, Span
+
+    def evidence(p):
+        return Evidence(Span(0, 5, "Hello"), Span(0, 5, "Hello"), p, "rule")
+
+    low = Relation("person/a", "worksFor", "organization/b", Span(0, 1, "a"), Span(2, 3, "b"),
+                   evidence(0.35))
+    high = Relation("person/a", "leaderOf", "organization/b", Span(0, 1, "a"), Span(2, 3, "b"),
+                    evidence(0.9))
+    event = Event("Attack", Span(0, 5, "Hello"), (), evidence(0.75))
+    ex = ArticleExtraction(articles()[0], (), (low, high), (event,))
+    assert pipeline.confident(ex, None) is ex
+    assert pipeline.confident(ex, 0.5).relations == (high,)
+    assert pipeline.confident(ex, 0.5).events == (event,)
+    assert pipeline.confident(ex, 0.8).events == ()
+
+
+def test_min_confidence_changes_the_cache_fingerprint():
+    from kg.cache import extractor_fingerprint
+
+    assert extractor_fingerprint() != extractor_fingerprint(min_confidence=0.5)
+    assert extractor_fingerprint(min_confidence=0.5) == extractor_fingerprint(min_confidence=0.5)
+
+
+@pytest.mark.model
+def test_cli_build_min_confidence_drops_low_confidence_claims(tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("Brad Adams, from the UK's Human Rights Watch, said it was a political signal. "
+                    "Hamas chief Ismail Haniyeh arrived in Tehran.\n", encoding="utf-8")
+    runner = CliRunner()
+    rules = []
+    for floor in ([], ["--min-confidence", "0.7"]):
+        out = tmp_path / f"x{len(floor)}.jsonl"
+        result = runner.invoke(main, ["extract", str(text), "-o", str(out), "-j", "1", *floor])
+        assert result.exit_code == 0, result.output
+        (obj,) = [json.loads(line) for line in out.read_text().splitlines()]
+        rules.append(obj["relations"])
+    assert any(r["confidence"] < 0.7 for r in rules[0])
+    assert rules[1] and all(r["confidence"] >= 0.7 for r in rules[1])
+    result = runner.invoke(main, ["build", str(text), "-o", str(tmp_path / "g.ttl"),
+                                  "--min-confidence", "2"])
+    assert result.exit_code == 2 and "0<=x<=1" in result.output
