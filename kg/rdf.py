@@ -233,10 +233,11 @@ SELECT ?o ?label (COUNT(?m) AS ?mentions) WHERE {{
 _NAMED = f"""
 PREFIX news: <{_NS}>
 PREFIX rdfs: <{RDFS}>
-SELECT ?e ?label (COUNT(?m) AS ?mentions) (EXISTS {{ ?e a news:Country }} AS ?country) WHERE {{
-  ?e news:mention ?m ; rdfs:label ?label .
+SELECT ?e ?label (COUNT(?m) AS ?mentions) (SAMPLE(?c) AS ?class) WHERE {{
+  ?e news:mention ?m ; rdfs:label ?label ; a ?c .
   FILTER NOT EXISTS {{ ?e news:unnamed true }}
 }} GROUP BY ?e ?label"""
+_ORGANISATION_OR_PLACE = {str(NEWS[c]) for c in ("Organization", "City", "Region", "Place")}
 _SPLIT_DOMINANT = 3
 """A name typed differently across articles is one node when its most mentioned reading has at
 least this many times the mentions of the next."""
@@ -328,23 +329,36 @@ class CorpusGraph:
 
         Entity IRIs start with a type bucket, so "Yukos" read as an organisation in one article
         and as a person in another are two nodes. Nodes of one normalised name join a country of
-        that name (the gazetteer knows countries; "Sri Lanka" beat England is no person), else
-        the most mentioned node when it has at least :data:`_SPLIT_DOMINANT` times the mentions
-        of the next; names the corpus really uses for two things ("Chelsea" the club and the
-        district, 89 and 104 mentions in the BBC corpus) stay apart.
+        that name (the gazetteer knows countries; "Sri Lanka" beat England is no person). A
+        one-word person name left after :meth:`_fold_people` (no full name of the corpus ends
+        with it) joins the most mentioned organisation or place of that name, unless the person
+        has more than :data:`_SPLIT_DOMINANT` times its mentions. Then the most mentioned node
+        takes the others when it has at least :data:`_SPLIT_DOMINANT` times the mentions of the
+        next; names the corpus really uses for two things ("Chelsea" the club and the district,
+        89 and 104 mentions in the BBC corpus) stay apart.
         """
-        groups: dict[str, list[tuple[int, bool, str]]] = {}
+        groups: dict[str, list[tuple[int, bool, str, str]]] = {}
         for row in self.store.query(_NAMED):
-            groups.setdefault(iri.normalise_name(row["label"].value), []).append(
-                (int(row["mentions"].value), row["country"].value == "true", row["e"].value))
+            name = iri.normalise_name(row["label"].value)
+            groups.setdefault(name, []).append((int(row["mentions"].value),
+                                                row["class"].value == str(NEWS.Country),
+                                                row["e"].value, row["class"].value))
         pairs: dict[str, str] = {}
-        for nodes in groups.values():
+        for name, nodes in groups.items():
             if len(nodes) < 2:
                 continue
             ranked = sorted(nodes, key=lambda n: (not n[1], -n[0], n[2]))
-            top, runner_up = ranked[0], ranked[1]
-            if top[1] or top[0] >= _SPLIT_DOMINANT * runner_up[0]:
-                pairs.update((node, top[2]) for _, _, node in ranked[1:])
+            if ranked[0][1]:  # a country of that name
+                pairs.update((node[2], ranked[0][2]) for node in ranked[1:])
+                continue
+            if " " not in name:  # a one-word "person" that no full name in the corpus ends
+                hosts = [n for n in ranked if n[3] in _ORGANISATION_OR_PLACE]
+                for person in [n for n in ranked if n[3] == str(NEWS.Person)]:
+                    if hosts and _SPLIT_DOMINANT * hosts[0][0] >= person[0]:
+                        pairs[person[2]] = hosts[0][2]  # "Yukos", "Glasgow" read as people
+                ranked = [n for n in ranked if n[2] not in pairs]
+            if len(ranked) > 1 and ranked[0][0] >= _SPLIT_DOMINANT * ranked[1][0]:
+                pairs.update((node[2], ranked[0][2]) for node in ranked[1:])
         self._merge(pairs)
         return len(pairs)
 

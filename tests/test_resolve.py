@@ -119,6 +119,10 @@ def test_a_name_typed_differently_across_articles_is_one_node_when_one_reading_d
         _article("b", ("Place", "Microsoft", 3)),                # 9 >= 3 x 3: the organisation
         _article("c", ("Country", "Sri Lanka", 2)),              # a country of that name wins
         _article("d", ("City", "Chelsea", 5), ("Organization", "Chelsea", 4)),  # both stay
+        _article("e", ("Organization", "Yukos", 9), ("City", "Glasgow", 4)),
+        _article("f", ("Person", "Yukos", 8), ("Person", "Glasgow", 5)),  # one-word "people"
+        _article("g", ("Person", "Christopher Hitchens", 1), ("Organization", "Hitchens", 1)),
+        _article("h", ("Person", "Hitchens", 9)),  # folds into the full name first
     ])
     kinds = {}
     for node, label in graph.subject_objects(RDFS.label):
@@ -129,3 +133,6 @@ def test_a_name_typed_differently_across_articles_is_one_node_when_one_reading_d
     assert kinds["Microsoft"] == [("Organization", 12)]
     assert kinds["Sri Lanka"] == [("Country", 8)]
     assert sorted(kinds["Chelsea"]) == [("City", 5), ("Organization", 4)]
+    assert kinds["Yukos"] == [("Organization", 17)] and kinds["Glasgow"] == [("City", 9)]
+    assert kinds["Christopher Hitchens"] == [("Person", 10)]
+    assert kinds["Hitchens"] == [("Organization", 1)]
