@@ -285,8 +285,9 @@ def test_labour_strikes_and_mass_destruction_are_no_attack_or_damage(extractor):
                          "48-hour strike, the government banned rallies. He denied owning "
                          "weapons of mass destruction.")
     assert not events(ex, "Attack") and not events(ex, "Damage")
-    ex = read(extractor, "A US air strike hit the convoy. Israeli strikes killed 12 people in Gaza.")
-    assert len(events(ex, "Attack")) == 2
+    ex = read(extractor, "A US air strike hit the convoy. Israeli strikes killed 12 people in Gaza. "
+                         "The army carried out two strikes on the town.")
+    assert len(events(ex, "Attack")) == 3
     ex = read(extractor, "Thousands were killed amid mass destruction.")
     assert events(ex, "Damage")
 

@@ -587,13 +587,13 @@ ballot balloting walkout pay wage wages pension pensions industrial general hung
 
 
 def _labour_strike(token: Token) -> bool:
-    """A strike that is a work stoppage: no military modifier and a word of labour in its
-    clause ("Unison will start balloting 800,000 workers on strikes", "a 48-hour strike")."""
+    """A strike that is a work stoppage: no military modifier, and a word of labour in its
+    sentence ("Unison will start balloting 800,000 workers on strikes") or a duration before it
+    ("a 48-hour strike", "a one-day strike")."""
     if any(c.lower_ in _STRIKE_CONTEXT or c.ent_type_ in ("NORP", "GPE") for c in token.children):
         return False
-    clause = list(token.sent)
-    return any(t.lower_ in _LABOUR_WORDS or t.lemma_.lower() in _LABOUR_WORDS for t in clause) \
-        or any(c.like_num or "hour" in c.lower_ for c in token.subtree if c.i < token.i)
+    return any(t.lower_ in _LABOUR_WORDS or t.lemma_.lower() in _LABOUR_WORDS for t in token.sent) \
+        or any(re.search(r"(?:hour|day|week)", c.lower_) for c in token.subtree if c.i < token.i)
 
 
 _STAFF = frozenset("employee employees worker workers staff staffer staffers manager coach "
