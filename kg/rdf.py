@@ -16,6 +16,7 @@ confidence) through plain RDF nodes.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -217,19 +218,6 @@ DELETE {{ ?e rdfs:label ?other }} INSERT {{ ?e skos:altLabel ?other }} WHERE {{
   FILTER (STR(?other) != ?keep)
 }};
 DELETE {{ ?e skos:altLabel ?l }} WHERE {{ ?e rdfs:label ?l ; skos:altLabel ?l }}"""
-_PEOPLE = f"""
-PREFIX news: <{_NS}>
-PREFIX rdfs: <{RDFS}>
-SELECT ?p ?label (COUNT(?m) AS ?mentions) WHERE {{
-  ?p a news:Person ; rdfs:label ?label ; news:mention ?m .
-  FILTER NOT EXISTS {{ ?p news:unnamed true }}
-}} GROUP BY ?p ?label"""
-_ORGANISATIONS = f"""
-PREFIX news: <{_NS}>
-PREFIX rdfs: <{RDFS}>
-SELECT ?o ?label (COUNT(?m) AS ?mentions) WHERE {{
-  ?o a news:Organization ; rdfs:label ?label ; news:mention ?m .
-}} GROUP BY ?o ?label"""
 _NAMED = f"""
 PREFIX news: <{_NS}>
 PREFIX rdfs: <{RDFS}>
@@ -238,6 +226,15 @@ SELECT ?e ?label (COUNT(?m) AS ?mentions) (SAMPLE(?c) AS ?class) WHERE {{
   FILTER NOT EXISTS {{ ?e news:unnamed true }}
 }} GROUP BY ?e ?label"""
 _ORGANISATION_OR_PLACE = {str(NEWS[c]) for c in ("Organization", "City", "Region", "Place")}
+
+
+class _Named(NamedTuple):
+    """A named entity of the corpus graph as the corpus-wide merges see it."""
+
+    node: str  # IRI
+    words: tuple[str, ...]  # its normalised name
+    mentions: int
+    cls: str  # class IRI (one per entity once _SETTLE_TYPES has run)
 _SPLIT_DOMINANT = 3
 """A name typed differently across articles is one node when its most mentioned reading has at
 least this many times the mentions of the next."""
@@ -291,30 +288,29 @@ class CorpusGraph:
           with George Bush and George W Bush). Longer names settle first, so "Silk" follows
           "Kilroy Silk" into "Robert Kilroy Silk".
         """
-        people = {row["p"].value: (iri.normalise_name(row["label"].value).split(),
-                                   int(row["mentions"].value))
-                  for row in self.store.query(_PEOPLE)}
-        mentions = {node: n for node, (_, n) in people.items()}
-        by_name = {" ".join(words): node for node, (words, _) in people.items()}
+        named = self._named()
+        people = [n for n in named if n.cls == str(NEWS.Person)]
+        mentions = {n.node: n.mentions for n in people}
+        by_name = {n.words: n.node for n in people}
         pairs: dict[str, str] = {}
-        for row in self.store.query(_ORGANISATIONS):
-            words = iri.normalise_name(row["label"].value).split()
-            person = by_name.get(" ".join(words))
-            if len(words) > 1 and person and int(row["mentions"].value) <= mentions[person]:
-                pairs[row["o"].value] = person
-                mentions[person] += int(row["mentions"].value)
+        for org in (n for n in named if n.cls == str(NEWS.Organization)):
+            person = by_name.get(org.words)
+            if len(org.words) > 1 and person and org.mentions <= mentions[person]:
+                pairs[org.node] = person
+                mentions[person] += org.mentions
         ending: dict[tuple[str, ...], set[str]] = {}
-        for node, (words, _) in people.items():
-            for k in range(1, len(words)):
-                ending.setdefault(tuple(words[k:]), set()).add(node)
+        for n in people:
+            for k in range(1, len(n.words)):
+                ending.setdefault(n.words[k:], set()).add(n.node)
 
         def settled(node: str) -> str:
             while node in pairs:
                 node = pairs[node]
             return node
 
-        for node, (words, _) in sorted(people.items(), key=lambda kv: (-len(kv[1][0]), kv[0])):
-            hosts = {settled(h) for h in ending.get(tuple(words), ())} - {node}
+        for node, words in sorted(((n.node, n.words) for n in people),
+                                  key=lambda nw: (-len(nw[1]), nw[0])):
+            hosts = {settled(h) for h in ending.get(words, ())} - {node}
             if not hosts:
                 continue
             ranked = sorted(hosts, key=lambda h: (-mentions[h], h))
@@ -337,30 +333,34 @@ class CorpusGraph:
         next; names the corpus really uses for two things ("Chelsea" the club and the district,
         89 and 104 mentions in the BBC corpus) stay apart.
         """
-        groups: dict[str, list[tuple[int, bool, str, str]]] = {}
-        for row in self.store.query(_NAMED):
-            name = iri.normalise_name(row["label"].value)
-            groups.setdefault(name, []).append((int(row["mentions"].value),
-                                                row["class"].value == str(NEWS.Country),
-                                                row["e"].value, row["class"].value))
+        groups: dict[tuple[str, ...], list[_Named]] = {}
+        for n in self._named():
+            groups.setdefault(n.words, []).append(n)
+        country = str(NEWS.Country)
         pairs: dict[str, str] = {}
-        for name, nodes in groups.items():
+        for words, nodes in groups.items():
             if len(nodes) < 2:
                 continue
-            ranked = sorted(nodes, key=lambda n: (not n[1], -n[0], n[2]))
-            if ranked[0][1]:  # a country of that name
-                pairs.update((node[2], ranked[0][2]) for node in ranked[1:])
+            ranked = sorted(nodes, key=lambda n: (n.cls != country, -n.mentions, n.node))
+            if ranked[0].cls == country:  # a country of that name
+                pairs.update((n.node, ranked[0].node) for n in ranked[1:])
                 continue
-            if " " not in name:  # a one-word "person" that no full name in the corpus ends
-                hosts = [n for n in ranked if n[3] in _ORGANISATION_OR_PLACE]
-                for person in [n for n in ranked if n[3] == str(NEWS.Person)]:
-                    if hosts and _SPLIT_DOMINANT * hosts[0][0] >= person[0]:
-                        pairs[person[2]] = hosts[0][2]  # "Yukos", "Glasgow" read as people
-                ranked = [n for n in ranked if n[2] not in pairs]
-            if len(ranked) > 1 and ranked[0][0] >= _SPLIT_DOMINANT * ranked[1][0]:
-                pairs.update((node[2], ranked[0][2]) for node in ranked[1:])
+            if len(words) <= 1:  # a one-word "person" that no full name in the corpus ends
+                hosts = [n for n in ranked if n.cls in _ORGANISATION_OR_PLACE]
+                for person in [n for n in ranked if n.cls == str(NEWS.Person)]:
+                    if hosts and _SPLIT_DOMINANT * hosts[0].mentions >= person.mentions:
+                        pairs[person.node] = hosts[0].node  # "Yukos", "Glasgow" read as people
+                ranked = [n for n in ranked if n.node not in pairs]
+            if len(ranked) > 1 and ranked[0].mentions >= _SPLIT_DOMINANT * ranked[1].mentions:
+                pairs.update((n.node, ranked[0].node) for n in ranked[1:])
         self._merge(pairs)
         return len(pairs)
+
+    def _named(self) -> list[_Named]:
+        """Every named entity with its normalised name, mention count and class."""
+        return [_Named(row["e"].value, tuple(iri.normalise_name(row["label"].value).split()),
+                       int(row["mentions"].value), row["class"].value)
+                for row in self.store.query(_NAMED)]
 
     def _merge(self, pairs: dict[str, str]) -> None:
         """Move every triple of each old node onto its new one: its names become altLabels, its
