@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Callable, Iterator
 
 from kg.records import Article
 
@@ -77,6 +77,24 @@ def _open(source: str | Path | IO[str]):
     if hasattr(source, "read"):
         return source, False
     return open(source, encoding="utf-8"), True
+
+
+def json_lines(source: str | Path | IO[str],
+               error: Callable[[int, Exception], Exception]) -> Iterator[tuple[int, Any]]:
+    """``(line number, object)`` for each non-blank line of a JSON Lines file or open text file;
+    a line that is not JSON raises ``error(line number, exception)``."""
+    f, close = _open(source)
+    try:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                yield lineno, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise error(lineno, exc) from None
+    finally:
+        if close:
+            f.close()
 
 
 def _token_offsets(tokens: list[str]) -> list[CharSpan]:
@@ -155,19 +173,8 @@ def parse_wikievents_doc(doc: dict) -> WikiEventsDoc:
 
 def iter_wikievents(source: str | Path | IO[str]) -> Iterator[WikiEventsDoc]:
     """Read WikiEvents JSON Lines (``dev.jsonl``), one document a line."""
-    f, close = _open(source)
-    try:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DatasetError(f"line {lineno}: not JSON: {exc}") from None
-            yield parse_wikievents_doc(doc)
-    finally:
-        if close:
-            f.close()
+    for _, doc in json_lines(source, lambda n, exc: DatasetError(f"line {n}: not JSON: {exc}")):
+        yield parse_wikievents_doc(doc)
 
 
 def read_wikievents(source: str | Path | IO[str]) -> list[WikiEventsDoc]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+from kg.eval.datasets import json_lines
 from kg.records import Article
 
 
@@ -42,20 +43,15 @@ def reference_records(articles: Iterable[Article], model: str | None = None,
 
 def read_records(source: str | Path | IO[str]) -> dict[str, dict]:
     """Records of a ``kg extract`` JSON Lines file, by article id."""
-    f = source if hasattr(source, "read") else open(source, encoding="utf-8")
+    def not_a_record(lineno: int, exc: Exception) -> PredictionsError:
+        return PredictionsError(f"line {lineno}: not an extraction record ({exc})")
+
     out = {}
-    try:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                out[str(rec["id"])] = rec
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise PredictionsError(f"line {lineno}: not an extraction record ({exc})") from None
-    finally:
-        if f is not source:
-            f.close()
+    for lineno, rec in json_lines(source, not_a_record):
+        try:
+            out[str(rec["id"])] = rec
+        except (KeyError, TypeError) as exc:
+            raise not_a_record(lineno, exc) from None
     return out
 
 
