@@ -26,6 +26,7 @@ from kg.extract.lexicon import (HEDGE_WORDS, IRREALIS_HEADS, LEADER_TITLES, MEDI
                                 MEMBER_TITLES, NEGATING_HEADS, PERSON_FILLER_NOUNS,
                                 PLACE_FILLER_NOUNS, RELATION_VERBS, SPEECH_VERBS, SPOKES_TITLES,
                                 TITLE_WORDS, WORK_TITLES, triggers)
+from kg.extract.text import doc_text
 from kg.iri import slug
 from kg.records import Argument, Event, Evidence, Relation, Span
 
@@ -174,21 +175,13 @@ def _sentence(token: Token) -> Span:
     return sentence_span(token.sent)
 
 
-def _doc_text(doc: Doc) -> str:
-    """``doc.text``, joined once per doc: spaCy rebuilds it from every token on each access."""
-    text = doc.user_data.get("kg_text")
-    if text is None:
-        text = doc.user_data["kg_text"] = doc.text
-    return text
-
-
 def _evidence(doc: Doc, tokens: list[Token], spans: list[Span], rule: str, kind: str) -> Evidence:
     sentence = _sentence(tokens[0])
     spans = [s for s in spans if sentence.start <= s.start and s.end <= sentence.end]
     starts = [t.idx for t in tokens] + [s.start for s in spans]
     ends = [t.idx + len(t.text) for t in tokens] + [s.end for s in spans]
     start, end = min(starts), max(ends)
-    return Evidence(sentence, Span(start, end, _doc_text(doc)[start:end]),
+    return Evidence(sentence, Span(start, end, doc_text(doc)[start:end]),
                     CONFIDENCE[kind], rule)
 
 
@@ -450,7 +443,7 @@ def factuality(token: Token, index: EntityIndex) -> Factuality:
 
 def _in_quotes(token: Token) -> bool:
     """Whether ``token`` sits between quotation marks of its sentence."""
-    before = token.doc.text[token.sent.start_char:token.idx]
+    before = doc_text(token.doc)[token.sent.start_char:token.idx]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
@@ -872,7 +865,7 @@ def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
                     break
             sentence = sentence_span(sent)
             out.append(CasualtyDraft(counts.get("deaths"), counts.get("injuries"), at_least,
-                                     Span(start, end, _doc_text(doc)[start:end]), sentence, group))
+                                     Span(start, end, doc_text(doc)[start:end]), sentence, group))
     return out
 
 

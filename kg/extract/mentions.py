@@ -16,6 +16,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, PEOPLE_NOUNS, STATE_NOUNS,
                                 TITLE_WORDS, gazetteer)
+from kg.extract.text import doc_text
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def _in_headline(ent: SpacySpan) -> bool:
     """A span of three or more words covering most of a title-case line with no full stop."""
     if len(ent) < 3:
         return False
-    text = ent.doc.text
+    text = doc_text(ent.doc)
     line_start = text.rfind("\n", 0, ent.start_char) + 1
     line_end = text.find("\n", ent.end_char)
     line = text[line_start:line_end if line_end != -1 else len(text)].strip()

@@ -315,6 +315,7 @@ class RelationModel:
         ``known`` (those the rules already read). Spans are the mentions' own, so each relation
         points at the words it was read from; factuality is left Asserted for the caller to set.
         """
+        from kg.extract.text import doc_text
         from kg.records import Evidence, Relation, Span
 
         known = set(known)
@@ -336,7 +337,7 @@ class RelationModel:
                     subject_span=Span(h.start_char, h.end_char, h.text),
                     object_span=Span(t.start_char, t.end_char, t.text),
                     evidence=Evidence(sentence=Span(sent.start_char, sent.end_char, sent.text),
-                                      span=Span(lo, hi, doc.text[lo:hi]), confidence=round(p, 3),
+                                      span=Span(lo, hi, doc_text(doc)[lo:hi]), confidence=round(p, 3),
                                       rule="model:conll04-relations")))
         return out
 

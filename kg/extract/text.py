@@ -12,6 +12,15 @@ from dataclasses import dataclass
 
 from kg.records import Span
 
+
+def doc_text(doc) -> str:
+    """``doc.text`` of a spaCy ``Doc``, joined once per doc: spaCy rebuilds it from every token on
+    each access, so reading it per token makes extraction quadratic in article length."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
 _LINK_LINE = re.compile(
     r"^[ \t]*(?:also read|read more|read also|related|see also|more on this|recommended|"
     r"watch|click here|follow us|subscribe|share this)\b.*$", re.I | re.M)
