@@ -35,16 +35,17 @@ def _parse_date(ctx, param, value):
 
 @contextmanager
 def _known_errors():
-    """A graph format kg cannot tell is a usage error (exit 2); an unreachable Dask scheduler a
-    one-line error (exit 1). Anything else is a bug and keeps its traceback."""
+    """A graph format kg cannot tell is a usage error (exit 2); an unreachable Dask scheduler or
+    a graph file that does not parse a one-line error (exit 1). Anything else is a bug and keeps
+    its traceback."""
     from kg.distributed import DaskUnavailable
-    from kg.serialize import UnknownFormat
+    from kg.serialize import UnknownFormat, UnreadableGraph
 
     try:
         yield
     except UnknownFormat as exc:
         raise click.UsageError(str(exc)) from None
-    except DaskUnavailable as exc:
+    except (DaskUnavailable, UnreadableGraph) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -118,11 +119,12 @@ def build(inputs, output, article_date, min_confidence, model, quiet, jobs, cach
 def validate(graph):
     """Check GRAPH against the SHACL shapes of ontology/shapes.ttl; exit 1 if it does not conform."""
     from kg.serialize import read_graph
+    from kg.terminal import printable
     from kg.validate import validate_graph
 
     with _known_errors():
         report = validate_graph(read_graph(graph))
-    click.echo(report.text())
+    click.echo(printable(report.text()))
     sys.exit(0 if report.conforms else 1)
 
 

@@ -46,7 +46,10 @@ def _open_store(uri, user, password, database):
               help="Run the Cypher query on this Neo4j instead of on GRAPH.")
 @_neo4j_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
+@click.option("--allow-service", is_flag=True,
+              help="Let SPARQL SERVICE send the query to the servers it names (refused by "
+              "default: kg works offline).")
+def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt, allow_service):
     """Run a SPARQL or Cypher query on GRAPH (embedded), or a Cypher query on Neo4j.
 
     \b
@@ -74,7 +77,8 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt):
                     raise click.ClickException(str(exc)) from None
         else:
             embedded = EmbeddedGraph.from_file(graph)
-            result = embedded.sparql(text) if sparql is not None else embedded.cypher(text)
+            result = embedded.sparql(text, allow_service) if sparql is not None \
+                else embedded.cypher(text)
     except QuerySyntaxError as exc:
         raise QuerySyntaxFailure(str(exc)) from None
     except QueryError as exc:
@@ -93,12 +97,14 @@ def load(graph, neo4j_uri, user, password, database, batch_size):
     """Load GRAPH into Neo4j (idempotent and incremental: nodes merge on their IRI)."""
     from kg.neo4j_store import Neo4jConnectionError
     from kg.query import QueryError
-    from kg.serialize import UnknownFormat, read_graph
+    from kg.serialize import UnknownFormat, UnreadableGraph, read_graph
 
     try:
         rdf = read_graph(graph)
     except UnknownFormat as exc:
         raise click.UsageError(str(exc)) from None
+    except UnreadableGraph as exc:
+        raise click.ClickException(str(exc)) from None
     with _open_store(neo4j_uri, user, password, database) as store:
         try:
             report = store.load(rdf, batch_size=batch_size)

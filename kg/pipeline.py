@@ -26,6 +26,7 @@ from typing import Iterable, Iterator
 
 from kg.readers import Skipped, Warning_, iter_articles
 from kg.records import Article, ArticleExtraction
+from kg.terminal import printable
 
 # articles per nlp.pipe call and per task sent to a worker
 BATCH_SIZE = 16
@@ -63,7 +64,7 @@ class RunReport:
             lines.append(f"{title}: {sum(counter.values())}")
             lines.extend(f"  {name:<28} {n}" for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"skipped inputs: {len(self.skipped)}")
-        lines.extend(f"  {s.source}: {s.reason}" for s in self.skipped)
+        lines.extend(printable(f"  {s.source}: {s.reason}") for s in self.skipped)
         if self.triples is not None:
             lines.append(f"wrote {self.triples} triples to {self.output}")
         elif self.output and self.output != "-":
@@ -89,7 +90,7 @@ def _articles(inputs: Iterable[str], default_date: date | None, report: RunRepor
 def _echo(message: str) -> None:
     from tqdm import tqdm
 
-    tqdm.write(message, file=sys.stderr)  # above the progress bar, not through it
+    tqdm.write(printable(message), file=sys.stderr)  # above the progress bar, not through it
 
 
 def _skip(report: RunReport, item: Skipped) -> None:

@@ -142,6 +142,8 @@ def store_from_file(path: str | Path) -> ox.Store:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
     if fmt is None:
         raise QueryError(f"cannot tell the RDF format of {path} from its extension")
+    if fmt == ox.RdfFormat.JSON_LD:  # through kg's reader, which never fetches a context
+        return store_from_graph(_read_graph(path))
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=fmt)
@@ -153,11 +155,29 @@ def store_from_file(path: str | Path) -> ox.Store:
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
 
 
-def run_sparql(store: ox.Store, query: str) -> QueryResult:
+def run_sparql(store: ox.Store, query: str, allow_service: bool = False) -> QueryResult:
     """Run a SPARQL query; SELECT gives its variables, ASK one ``ask`` column, CONSTRUCT and
-    DESCRIBE give ``subject predicate object`` rows."""
+    DESCRIBE give ``subject predicate object`` rows.
+
+    ``SERVICE`` (a request to another server) is refused unless ``allow_service``, and ``LOAD``
+    always: see :mod:`kg.sparql_policy`."""
+    from kg.sparql_policy import QueryRefused, check_query
+
+    try:
+        check_query(query, allow_service)
+    except QueryRefused as exc:
+        raise QueryError(str(exc)) from None
     try:
         result = store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(["ask"], [(bool(result),)])
+        if isinstance(result, ox.QuerySolutions):  # solutions are computed as they are read
+            columns = [v.value for v in result.variables]
+            rows = [tuple(_oxigraph_value(solution[c]) for c in columns) for solution in result]
+            return QueryResult(columns, rows)
+        rows = [(_oxigraph_value(t.subject), _oxigraph_value(t.predicate),
+                 _oxigraph_value(t.object)) for t in result]
+        return QueryResult(["subject", "predicate", "object"], rows)
     except SyntaxError as exc:
         message = str(exc)
         match = _POSITION.match(message)
@@ -165,17 +185,8 @@ def run_sparql(store: ox.Store, query: str) -> QueryResult:
             detail = match.group(3).splitlines()[0][:200]
             message = f"line {match.group(1)}, column {match.group(2)}: {detail}"
         raise QuerySyntaxError(f"SPARQL syntax error at {message}") from None
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # a SERVICE that failed or replied nonsense, ...
         raise QueryError(f"SPARQL query failed: {exc}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult(["ask"], [(bool(result),)])
-    if isinstance(result, ox.QuerySolutions):
-        columns = [v.value for v in result.variables]
-        rows = [tuple(_oxigraph_value(solution[c]) for c in columns) for solution in result]
-        return QueryResult(columns, rows)
-    rows = [(_oxigraph_value(t.subject), _oxigraph_value(t.predicate), _oxigraph_value(t.object))
-            for t in result]
-    return QueryResult(["subject", "predicate", "object"], rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,6 +281,14 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> Qu
 # ---------------------------------------------------------------------------------------------
 # Files in, results out
 
+def _read_graph(path: Path) -> Graph:
+    from kg.serialize import UnknownFormat, UnreadableGraph, read_graph
+
+    try:
+        return read_graph(path)
+    except (UnknownFormat, UnreadableGraph) as exc:
+        raise QueryError(str(exc)) from None
+
 class EmbeddedGraph:
     """A graph queried in-process: SPARQL on pyoxigraph, Cypher on the networkx projection.
 
@@ -301,12 +320,7 @@ class EmbeddedGraph:
     def graph(self) -> Graph:
         """The rdflib graph."""
         if self._graph is None:
-            from kg.serialize import UnknownFormat, read_graph
-
-            try:
-                self._graph = read_graph(self._path)
-            except UnknownFormat as exc:
-                raise QueryError(str(exc)) from None
+            self._graph = _read_graph(self._path)
         return self._graph
 
     @cached_property
@@ -319,9 +333,9 @@ class EmbeddedGraph:
         """The projection as the embedded Cypher engine sees it (:func:`embedded_view`)."""
         return embedded_view(to_property_graph(self.graph))
 
-    def sparql(self, query: str) -> QueryResult:
-        """Run a SPARQL query."""
-        return run_sparql(self.store, query)
+    def sparql(self, query: str, allow_service: bool = False) -> QueryResult:
+        """Run a SPARQL query (``SERVICE`` only if ``allow_service``; see :func:`run_sparql`)."""
+        return run_sparql(self.store, query, allow_service)
 
     def cypher(self, query: str) -> QueryResult:
         """Run a Cypher query (the grand-cypher subset)."""
@@ -350,7 +364,9 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         return out.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
+    from kg.terminal import printable
+
+    cells = [[printable(_cell(v).replace("\n", " ")) for v in row] for row in result.rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
     lines = [" | ".join(c.ljust(w) for c, w in zip(result.columns, widths)),
              "-+-".join("-" * w for w in widths)]

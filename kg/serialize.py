@@ -26,6 +26,10 @@ class UnknownFormat(ValueError):
     pass
 
 
+class UnreadableGraph(ValueError):
+    """A graph file that cannot be read: truncated, not in its format, or not readable."""
+
+
 def format_for(path: str | os.PathLike) -> str:
     suffix = Path(path).suffix.lower()
     try:
@@ -194,8 +198,9 @@ def convert_graph(source: str | os.PathLike, target: str | os.PathLike) -> int:
     src_fmt, _ = format_for(source), format_for(target)
     store = ox.Store()
     if src_fmt in _OX_FORMATS:
-        store.bulk_load(path=str(source), format=getattr(ox.RdfFormat, _OX_FORMATS[src_fmt]),
-                        to_graph=ox.DefaultGraph())
+        with unreadable_as_error(source):
+            store.bulk_load(path=str(source), format=getattr(ox.RdfFormat, _OX_FORMATS[src_fmt]),
+                            to_graph=ox.DefaultGraph())
     else:
         store.extend(to_oxigraph(read_graph(source), quads=True, ordered=False))
     if src_fmt in _QUAD_FORMATS:  # named graphs into the default graph
@@ -206,16 +211,37 @@ def convert_graph(source: str | os.PathLike, target: str | os.PathLike) -> int:
 
 
 def read_graph(path: str | os.PathLike) -> Graph:
-    """Parse the graph at ``path``; quads are merged into one graph."""
+    """Parse the graph at ``path``; quads are merged into one graph.
+
+    Raises :class:`UnreadableGraph` for a file that does not parse (JSON-LD contexts named by
+    IRI are never fetched: see :mod:`kg.jsonld`)."""
+    from kg.jsonld import parse_jsonld
+
     fmt = format_for(path)
     graph = Graph()
-    if fmt in _OX_FORMATS:
-        import pyoxigraph as ox
+    with unreadable_as_error(path):
+        if fmt in _OX_FORMATS:
+            import pyoxigraph as ox
 
-        rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
-        with open(path, "rb") as handle:
-            from_oxigraph(ox.parse(handle, rdf_format), graph)
-    else:
-        graph.parse(str(path), format=fmt)
+            rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+            with open(path, "rb") as handle:
+                from_oxigraph(ox.parse(handle, rdf_format), graph)
+        else:
+            parse_jsonld(Path(path).read_bytes(), graph, base=Path(path).absolute().as_uri())
     bind_prefixes(graph)
     return graph
+
+
+@contextmanager
+def unreadable_as_error(path: str | os.PathLike) -> Iterator[None]:
+    """Turn the errors of reading the graph file ``path`` into :class:`UnreadableGraph`."""
+    from kg.jsonld import JsonLdError
+
+    try:
+        yield
+    except SyntaxError as exc:  # pyoxigraph's parse errors
+        raise UnreadableGraph(f"cannot read {path}: {exc.msg}") from exc
+    except (JsonLdError, UnicodeDecodeError) as exc:
+        raise UnreadableGraph(f"cannot read {path}: {exc}") from exc
+    except OSError as exc:
+        raise UnreadableGraph(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -230,3 +230,23 @@ def test_hovering_over_a_node_shows_its_details(browser, seed_view, tmp_path):
     assert details.find_element("tag name", "h2").text == "Hamas"
     assert "leader of — Ismail Haniyeh (2024-03-26)" in details.text
     assert LEADER_SENTENCE in details.text
+
+
+def test_page_script_links_only_http_addresses(browser, tmp_path):
+    """The page checks the scheme again: data made by anything but kg may still say javascript:."""
+    nodes = (ViewNode(id="a", label="A", kind="Person"), ViewNode(id="b", label="B", kind="Group"))
+    hostile = ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x",
+               " javascript:alert(1)")
+    evidence = tuple(Evidence(sentence=f"Sentence {i}.", article=address, url=address, title="t")
+                     for i, address in enumerate(hostile))
+    evidence += (Evidence(sentence="Fine.", article="https://w3id.org/kg-news/resource/article/a1",
+                          url="javascript:alert(2)", title="fine"),)
+    view = ActorView(nodes=nodes, edges=(ViewEdge(id="e", source="a", target="b", type="LEADER_OF",
+                                                  label="leader of", evidence=evidence),))
+    _open(browser, view, tmp_path)
+    hrefs = browser.execute_script(
+        "kgViz.describe(kgViz.cy.edges()[0]);"
+        "return Array.from(document.querySelectorAll('#details .evidence a'))"
+        ".map(function (a) { return a.getAttribute('href'); });")
+    assert hrefs == ["https://w3id.org/kg-news/resource/article/a1"]
+    assert "Sentence 3." in browser.find_element("id", "details").text

@@ -23,7 +23,7 @@ def viz(graph, output, focus, hops, events, title):
     kg viz out/graph.ttl -o actors.html
     kg viz out/graph.ttl -o actors.png --focus "Ismail Haniyeh" --hops 1
     """
-    from kg.serialize import UnknownFormat, read_graph
+    from kg.serialize import UnknownFormat, UnreadableGraph, read_graph
     from kg.viz import FocusNotFound, UnknownPictureFormat, output_format, write_viz
 
     try:
@@ -31,8 +31,8 @@ def viz(graph, output, focus, hops, events, title):
         rdf = read_graph(graph)
     except (UnknownPictureFormat, UnknownFormat) as exc:
         raise click.UsageError(str(exc)) from None
-    except Exception as exc:   # rdflib's parsers share no error class; any of them means bad input
-        raise click.ClickException(f"cannot read {graph}: {exc}") from None
+    except UnreadableGraph as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         report = write_viz(rdf, output, events=events, focus=focus, hops=hops, title=title)
     except FocusNotFound as exc:

@@ -196,6 +196,15 @@ def actor_view(pg: nx.MultiDiGraph, *, events: EventsMode = "fold", focus: str |
 # Reading the projection
 
 
+_WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.I)
+
+
+def web_url(value: Any) -> str | None:
+    """``value`` if it is an http or https URL, else None: a ``javascript:``, ``data:`` or
+    ``vbscript:`` URL from an article's metadata never becomes a link on the page."""
+    return str(value) if value is not None and _WEB_URL.fullmatch(str(value)) else None
+
+
 def _first(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return sorted(value, key=str)[0] if value else None
@@ -268,7 +277,7 @@ class _Reader:
             return None, None, None, None
         key = str(ref)
         attrs = self.pg.nodes[key] if key in self.pg else {}
-        url = _first(attrs.get("url"))
+        url = web_url(_first(attrs.get("url")))
         title = (_first(attrs.get("headline")) or _first(attrs.get("label"))
                  or (f"article {_first(attrs['identifier'])}" if attrs.get("identifier") else None))
         return (str(attrs.get("uri") or key), str(url) if url else None,

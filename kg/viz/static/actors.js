@@ -198,8 +198,15 @@
     dl.appendChild(el("dd", { text: String(value) }));
   }
 
+  /* Only http(s) addresses become links: a javascript:, data: or vbscript: URL from an
+     article's metadata (or a hostile graph's IRI) must never run when clicked. */
+  function webLink(address) {
+    return typeof address === "string" && /^https?:\/\/[^\s\u0000-\u001f\u007f]+$/i.test(address)
+      ? address : null;
+  }
+
   function evidenceBlock(ev) {
-    var href = ev.url || ev.article;
+    var href = webLink(ev.url) || webLink(ev.article);
     var source = el("div", { "class": "source" });
     if (href) {
       source.appendChild(el("a", { href: href, target: "_blank", rel: "noopener",
