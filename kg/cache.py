@@ -22,8 +22,10 @@ import pickle
 import sqlite3
 import time
 import zlib
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from kg.records import ArticleExtraction
 
@@ -64,6 +66,18 @@ def extractor_fingerprint(model: str | None = None, min_confidence: float | None
     return h.hexdigest()[:16]
 
 
+class CacheError(RuntimeError):
+    """The cache cannot be read or written (disk full, not an SQLite file); one line."""
+
+
+@contextmanager
+def _sqlite_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise CacheError(f"cache {path}: {exc}") from exc
+
+
 class ExtractionCache:
     """Extractions keyed by :attr:`~kg.records.Article.content_hash` under one fingerprint.
 
@@ -78,12 +92,13 @@ class ExtractionCache:
         self.fingerprint = fingerprint
         self.commit_every = commit_every
         self.commit_seconds = commit_seconds
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS extraction (hash TEXT NOT NULL, "
-                         "fingerprint TEXT NOT NULL, data BLOB NOT NULL, graph BLOB, "
-                         "PRIMARY KEY (hash, fingerprint))")
+        with _sqlite_errors(self.path):
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS extraction (hash TEXT NOT NULL, "
+                             "fingerprint TEXT NOT NULL, data BLOB NOT NULL, graph BLOB, "
+                             "PRIMARY KEY (hash, fingerprint))")
         self._pending: list[tuple[str, str, bytes, bytes | None]] = []
         self._last_commit = time.monotonic()
 
@@ -91,11 +106,16 @@ class ExtractionCache:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.close()
+        if exc_type is None:
+            self.close()
+        else:  # the run failed: keep what was committed, and let its error through
+            self._pending.clear()
+            self._db.close()
 
     def __contains__(self, content_hash: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM extraction WHERE hash = ? AND fingerprint = ?",
-                               (content_hash, self.fingerprint)).fetchone()
+        with _sqlite_errors(self.path):
+            row = self._db.execute("SELECT 1 FROM extraction WHERE hash = ? AND fingerprint = ?",
+                                   (content_hash, self.fingerprint)).fetchone()
         return row is not None
 
     def __len__(self) -> int:
@@ -108,8 +128,9 @@ class ExtractionCache:
 
     def get_entry(self, content_hash: str) -> tuple[ArticleExtraction, bytes | None] | None:
         """The extraction and its graph piece (N-Triples, see :func:`kg.rdf.article_ntriples`)."""
-        row = self._db.execute("SELECT data, graph FROM extraction WHERE hash = ? AND fingerprint = ?",
-                               (content_hash, self.fingerprint)).fetchone()
+        with _sqlite_errors(self.path):
+            row = self._db.execute("SELECT data, graph FROM extraction WHERE hash = ? AND "
+                                   "fingerprint = ?", (content_hash, self.fingerprint)).fetchone()
         if not row:
             return None
         return (pickle.loads(zlib.decompress(row[0])),
@@ -126,7 +147,7 @@ class ExtractionCache:
     def flush(self) -> None:
         """Commit the buffered rows in one transaction."""
         if self._pending:
-            with self._db:
+            with _sqlite_errors(self.path), self._db:
                 self._db.execute("BEGIN")
                 self._db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
                                      self._pending)

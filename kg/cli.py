@@ -35,17 +35,18 @@ def _parse_date(ctx, param, value):
 
 @contextmanager
 def _known_errors():
-    """A graph format kg cannot tell is a usage error (exit 2); an unreachable Dask scheduler or
-    a graph file that does not parse a one-line error (exit 1). Anything else is a bug and keeps
-    its traceback."""
+    """A graph format kg cannot tell is a usage error (exit 2); an unreachable Dask scheduler, a
+    graph file that does not parse, or an output or cache that cannot be written (disk full) a
+    one-line error (exit 1). Anything else is a bug and keeps its traceback."""
+    from kg.cache import CacheError
     from kg.distributed import DaskUnavailable
-    from kg.serialize import UnknownFormat, UnreadableGraph
+    from kg.serialize import UnknownFormat, UnreadableGraph, WriteFailed
 
     try:
         yield
     except UnknownFormat as exc:
         raise click.UsageError(str(exc)) from None
-    except (DaskUnavailable, UnreadableGraph) as exc:
+    except (CacheError, DaskUnavailable, UnreadableGraph, WriteFailed) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -92,7 +93,7 @@ def extract(inputs, output, fmt, article_date, min_confidence, model, quiet, job
                              jobs=jobs, quiet=quiet, dask=dask_address,
                              min_confidence=min_confidence)
     click.echo(report.summary(), err=True)
-    sys.exit(1 if report.skipped else 0)
+    sys.exit(1 if report.failed else 0)
 
 
 @main.command()
@@ -111,7 +112,7 @@ def build(inputs, output, article_date, min_confidence, model, quiet, jobs, cach
                            jobs=jobs, quiet=quiet, cache_dir=cache_dir, dask=dask_address,
                            min_confidence=min_confidence)
     click.echo(report.summary())
-    sys.exit(1 if report.skipped else 0)
+    sys.exit(1 if report.failed else 0)
 
 
 @main.command()

@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import date
@@ -65,11 +65,19 @@ class RunReport:
             lines.extend(f"  {name:<28} {n}" for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"skipped inputs: {len(self.skipped)}")
         lines.extend(printable(f"  {s.source}: {s.reason}") for s in self.skipped)
-        if self.triples is not None:
+        if not self.articles:
+            lines.append("nothing was read" + (f": {self.output} was not written"
+                                               if self.output and self.output != "-" else ""))
+        elif self.triples is not None:
             lines.append(f"wrote {self.triples} triples to {self.output}")
         elif self.output and self.output != "-":
             lines.append(f"wrote {self.output}")
         return "\n".join(lines)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run should exit 1: an input was skipped, or nothing was read at all."""
+        return bool(self.skipped) or not self.articles
 
 
 def default_jobs() -> int:
@@ -279,10 +287,13 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
     started = time.perf_counter()
     stream = extract_stream(_articles(inputs, default_date, report), model=model, jobs=jobs,
                             dask=dask)
-    target = nullcontext(sys.stdout) if output == "-" else atomic_write(output, "w")
-    with target as handle:
+    with ExitStack() as opened:
+        # opened on the first article: when nothing is read, the old file stays as it was
+        handle = sys.stdout if output == "-" else None
         for ex in progress(_extractions(stream, report, min_confidence),
                            partial(count_articles, inputs), quiet):
+            if handle is None:
+                handle = opened.enter_context(atomic_write(output, "w"))
             report.count(ex)
             handle.write(json.dumps(extraction_to_json(ex), ensure_ascii=False) + "\n")
             if output == "-":
@@ -341,6 +352,9 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
                     ex, piece = entry
                     report.count(ex)
                     corpus.add_ntriples(piece if piece is not None else article_ntriples(ex))
+    if not report.articles:  # an empty or all-skipped input never replaces the graph
+        report.seconds = time.perf_counter() - started
+        return report
     corpus.settle()
     write_store(corpus.store, output)
     report.triples = len(corpus)

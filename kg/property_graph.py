@@ -168,7 +168,14 @@ def to_graphml_graph(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def write_graphml(graph: Graph, path: str | Path | IO[bytes]) -> nx.MultiDiGraph:
-    """Write the property-graph projection of ``graph`` as GraphML (for Gephi or Cytoscape)."""
+    """Write the property-graph projection of ``graph`` as GraphML (for Gephi or Cytoscape),
+    atomically when ``path`` is a path."""
+    from kg.serialize import atomic_write
+
     pg = to_graphml_graph(to_property_graph(graph))
-    nx.write_graphml(pg, path)
+    if hasattr(path, "write"):
+        nx.write_graphml(pg, path)
+    else:
+        with atomic_write(path) as handle:
+            nx.write_graphml(pg, handle)
     return pg

@@ -6,6 +6,7 @@ so an interrupted build never leaves a truncated graph where the previous one wa
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from contextlib import contextmanager
@@ -49,25 +50,74 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
+class WriteFailed(OSError):
+    """An output kg could not write (disk full, no permission); the previous file is intact.
+    ``str()`` is the whole message, ``errno`` that of the cause."""
+
+    def __init__(self, path: str | os.PathLike, cause: OSError):
+        super().__init__(cause.errno, f"cannot write {path}: {cause.strerror or cause}")
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``."""
+    """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
+
+    Every file kg writes goes through here, so a full disk or a kill never leaves a truncated
+    file where the previous one was. The temporary file is named ``.NAME.PID.XXXX.tmp``: it is
+    removed on failure, and one left by a killed run (its process gone) is removed by the next
+    write to the same path. Errors are :class:`WriteFailed`, naming the path.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, mode) as handle:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError as exc:
+        raise WriteFailed(target, exc) from exc
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and not isinstance(exc, WriteFailed):
+            raise WriteFailed(target, exc) from exc
         raise
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the temporary files of writes to ``target`` whose process is gone (killed)."""
+    prefix = f".{target.name}."
+    removed = []
+    for tmp in target.parent.glob(glob.escape(prefix) + "*.tmp"):
+        pid = tmp.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 # resource IRIs stay whole: as res: names their slashes would have to be escaped

@@ -54,9 +54,13 @@ def test_cli_unreadable_graph_and_unwritable_output_are_clear_errors(graph_file,
     bad.write_text("garbage <<\n")
     result = _kg(bad, "-o", tmp_path / "a.html")
     assert result.exit_code == 1 and f"cannot read {bad}" in result.output
-    result = _kg(graph_file, "-o", tmp_path / "missing" / "a.html")
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("")
+    result = _kg(graph_file, "-o", not_a_folder / "a.html")
     assert result.exit_code == 1 and "cannot write" in result.output
     assert "Traceback" not in result.output
+    # like every output, a page goes into a folder made for it (as kg build -o out/graph.ttl)
+    assert _kg(graph_file, "-o", tmp_path / "new" / "a.html").exit_code == 0
 
 
 def test_cli_focus_picture(graph_file, tmp_path):

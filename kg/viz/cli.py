@@ -23,7 +23,7 @@ def viz(graph, output, focus, hops, events, title):
     kg viz out/graph.ttl -o actors.html
     kg viz out/graph.ttl -o actors.png --focus "Ismail Haniyeh" --hops 1
     """
-    from kg.serialize import UnknownFormat, UnreadableGraph, read_graph
+    from kg.serialize import UnknownFormat, UnreadableGraph, WriteFailed, read_graph
     from kg.viz import FocusNotFound, UnknownPictureFormat, output_format, write_viz
 
     try:
@@ -37,6 +37,8 @@ def viz(graph, output, focus, hops, events, title):
         report = write_viz(rdf, output, events=events, focus=focus, hops=hops, title=title)
     except FocusNotFound as exc:
         raise click.BadParameter(str(exc), param_hint="'--focus'") from None
+    except WriteFailed as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(report.summary())

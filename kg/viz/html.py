@@ -114,12 +114,15 @@ def generate_html(view: ActorView, *, title: str = "Actors", positions: Position
 
 def write_html(view: ActorView, out: str | Path | IO[str], *, title: str = "Actors",
                positions: Positions | None = None) -> None:
-    """Write the page for ``view`` to a path or an open text file."""
+    """Write the page for ``view`` to a path (atomically) or an open text file."""
+    from kg.serialize import atomic_write
+
     text = generate_html(view, title=title, positions=positions)
     if hasattr(out, "write"):
         out.write(text)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        with atomic_write(out, "w") as handle:
+            handle.write(text)
 
 
 def _empty_message(view: ActorView) -> str:

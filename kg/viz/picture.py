@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -21,6 +22,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch  # noqa: E402
 
+from kg.serialize import atomic_write  # noqa: E402
 from kg.viz.labels import Box, LabelRequest, place_labels  # noqa: E402
 from kg.viz.layout import Positions, layout_positions  # noqa: E402
 from kg.viz.model import ActorView  # noqa: E402
@@ -64,8 +66,9 @@ def draw_picture(view: ActorView, out: str | Path | IO[bytes], *, fmt: str | Non
                          "path.simplify": True}):
         fig, report = _figure(view, positions, title, dpi)
         try:
-            fig.savefig(out, format=fmt, dpi=dpi, facecolor="white",
-                        metadata={"Software": "kg viz"} if fmt == "png" else None)
+            with nullcontext(out) if hasattr(out, "write") else atomic_write(out) as handle:
+                fig.savefig(handle, format=fmt, dpi=dpi, facecolor="white",
+                            metadata={"Software": "kg viz"} if fmt == "png" else None)
         finally:
             plt.close(fig)
     return report
