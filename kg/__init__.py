@@ -7,3 +7,7 @@ Articles flow through a linear pipeline of small typed stages::
 """
 
 __version__ = "0.1.0"
+
+from kg.api import KnowledgeGraph, build, read  # noqa: E402  (the public API)
+
+__all__ = ["KnowledgeGraph", "build", "read", "__version__"]

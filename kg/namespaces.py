@@ -14,6 +14,9 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "news.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
+CONTEXT_IRI = "https://w3id.org/kg-news/context.jsonld"
+"""The IRI of the JSON-LD context that ``CONTEXT_FILE`` holds (kg writes the context embedded)."""
 
 SCHEMA = Namespace("https://schema.org/")
 RES = Namespace("https://w3id.org/kg-news/resource/")

@@ -172,8 +172,21 @@ class Neo4jStore:
         rows = [tuple(plain_value(record[key]) for key in result.keys) for record in result.records]
         return QueryResult(list(result.keys), rows)
 
-    cypher = query
-    """Same as :meth:`query`: the name shared with :class:`kg.query.EmbeddedGraph`."""
+    def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """:meth:`query` with ``params`` as Neo4j parameters (``$name``; one the query uses and
+        ``params`` lacks is null): the signature shared with :class:`kg.query.EmbeddedGraph`."""
+        from decimal import Decimal
+
+        from kg.query import QueryError, cypher_parameters
+
+        used = cypher_parameters(query)
+        unknown = sorted(set(params or {}) - set(used))
+        if unknown:
+            raise QueryError(f"the query has no parameter {', '.join('$' + u for u in unknown)}")
+        values = dict.fromkeys(used)  # a parameter given no value is null, as embedded
+        values.update({k: float(v) if isinstance(v, Decimal) else str(v) if isinstance(v, str)
+                       else v for k, v in (params or {}).items()})
+        return self.query(query, **values)
 
     def clear(self) -> None:
         """Delete every node and relationship."""

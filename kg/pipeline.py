@@ -46,6 +46,7 @@ class RunReport:
     output: str | None = None
     seconds: float = 0.0
     cached: int = 0
+    echo: bool = True  # name skips and warnings on stderr as they happen (the CLI does)
 
     def count(self, ex: ArticleExtraction) -> None:
         self.articles += 1
@@ -63,13 +64,17 @@ class RunReport:
                                ("events", self.events)):
             lines.append(f"{title}: {sum(counter.values())}")
             lines.extend(f"  {name:<28} {n}" for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-        lines.append(f"skipped inputs: {len(self.skipped)}")
-        lines.extend(printable(f"  {s.source}: {s.reason}") for s in self.skipped)
+        lines.append(f"skipped inputs: {len(self.skipped)}"
+                     + (" (named above)" if self.skipped and self.echo else ""))
+        if not self.echo:  # else each was printed as it happened
+            lines.extend(printable(f"  {s.source}: {s.reason}") for s in self.skipped)
         if not self.articles:
             lines.append("nothing was read" + (f": {self.output} was not written"
                                                if self.output and self.output != "-" else ""))
-        elif self.triples is not None:
+        elif self.triples is not None and self.output:
             lines.append(f"wrote {self.triples} triples to {self.output}")
+        elif self.triples is not None:
+            lines.append(f"graph: {self.triples} triples")
         elif self.output and self.output != "-":
             lines.append(f"wrote {self.output}")
         return "\n".join(lines)
@@ -90,7 +95,8 @@ def _articles(inputs: Iterable[str], default_date: date | None, report: RunRepor
             _skip(report, item)
         elif isinstance(item, Warning_):
             report.warnings.append(item)
-            _echo(str(item))
+            if report.echo:
+                _echo(str(item))
         else:
             yield item
 
@@ -103,7 +109,8 @@ def _echo(message: str) -> None:
 
 def _skip(report: RunReport, item: Skipped) -> None:
     report.skipped.append(item)
-    _echo(str(item))
+    if report.echo:
+        _echo(str(item))
 
 
 def count_articles(inputs: Iterable[str]) -> int | None:
@@ -119,6 +126,9 @@ def count_articles(inputs: Iterable[str]) -> int | None:
     for spec in inputs:
         if spec == "-":
             return None
+        if not isinstance(spec, (str, os.PathLike)):  # an Article or a dict: one article
+            total += 1
+            continue
         path = Path(spec)
         files = folder_files(path) if path.is_dir() else [path] if path.is_file() else []
         for file in files:
@@ -302,10 +312,13 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
     return report
 
 
-def run_build(inputs, output: str, default_date=None, model=None, jobs=None, quiet: bool = False,
-              cache_dir: str | None = None, dask: str | None = None,
-              min_confidence: float | None = None) -> RunReport:
-    """``kg build``: extract ``inputs`` and write their graph to ``output``, atomically.
+def build_corpus(inputs, default_date=None, model=None, jobs=None, quiet: bool = False,
+                 cache_dir: str | None = None, dask: str | None = None,
+                 min_confidence: float | None = None, echo: bool = True):
+    """Extract ``inputs`` and assemble their settled graph; returns the
+    :class:`~kg.rdf.CorpusGraph` and the :class:`RunReport`. ``quiet`` hides the progress bar,
+    ``echo`` names skips and warnings on stderr as they happen (they are in the report either
+    way).
 
     With ``cache_dir``, only articles whose content hash is not in the cache are extracted; the
     graph is then assembled from the cached per-article pieces (N-Triples, no NLP, no rdflib),
@@ -313,10 +326,8 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
     leave no trace in it.
     """
     from kg.rdf import CorpusGraph, article_ntriples
-    from kg.serialize import format_for, write_store
 
-    format_for(output)  # fail on an unknown extension before any work
-    report = RunReport(output=output)
+    report = RunReport(echo=echo)
     started = time.perf_counter()
     corpus = CorpusGraph()
     articles = _articles(inputs, default_date, report)
@@ -352,11 +363,28 @@ def run_build(inputs, output: str, default_date=None, model=None, jobs=None, qui
                     ex, piece = entry
                     report.count(ex)
                     corpus.add_ntriples(piece if piece is not None else article_ntriples(ex))
-    if not report.articles:  # an empty or all-skipped input never replaces the graph
-        report.seconds = time.perf_counter() - started
-        return report
-    corpus.settle()
-    write_store(corpus.store, output)
-    report.triples = len(corpus)
+    if report.articles:  # nothing to settle when nothing was read
+        corpus.settle()
+        report.triples = len(corpus)
     report.seconds = time.perf_counter() - started
+    return corpus, report
+
+
+def run_build(inputs, output: str, default_date=None, model=None, jobs=None, quiet: bool = False,
+              cache_dir: str | None = None, dask: str | None = None,
+              min_confidence: float | None = None) -> RunReport:
+    """:func:`build_corpus`, then write the graph to ``output`` (atomically, in the format of
+    its extension)."""
+    from kg.serialize import format_for, write_store
+
+    format_for(output)  # fail on an unknown extension before any work
+    corpus, report = build_corpus(inputs, default_date=default_date, model=model, jobs=jobs,
+                                  quiet=quiet, cache_dir=cache_dir, dask=dask,
+                                  min_confidence=min_confidence)
+    report.output = output
+    if not report.articles:  # an empty or all-skipped input never replaces the graph
+        return report
+    started = time.perf_counter()
+    write_store(corpus.store, output)
+    report.seconds += time.perf_counter() - started
     return report

@@ -45,7 +45,11 @@ SPARQL_PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
 }
-FORMATS = ("table", "json", "csv")
+_COMPACT = sorted(SPARQL_PREFIXES.items(), key=lambda kv: -len(kv[1]))
+FORMATS = ("table", "json", "csv", "tsv")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdf")
+"""How ``kg query`` may write the result of a CONSTRUCT or DESCRIBE (table means ttl, json
+means jsonld)."""
 
 _XSD = SPARQL_PREFIXES["xsd"]
 _INTEGER_TYPES = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -62,20 +66,50 @@ class QueryError(RuntimeError):
     """A query that parsed but could not run (an unsupported feature, a type clash)."""
 
 
+class UnsupportedFeature(QueryError):
+    """Valid Cypher that the embedded engine cannot run; Neo4j can (``--neo4j``)."""
+
+
+class IRI(str):
+    """A value that is an IRI (a string everywhere, written as a compact name in tables)."""
+
+    __slots__ = ()
+
+    def compact(self) -> str:
+        """``news:visited``, ``res:entity/person/ismail-haniyeh``, or the IRI itself."""
+        for prefix, ns in _COMPACT:
+            if self.startswith(ns) and len(self) > len(ns):
+                return f"{prefix}:{self[len(ns):]}"
+        return str(self)
+
+
 @dataclass(frozen=True)
 class QueryResult:
-    """Columns and rows of plain values, whichever engine produced them."""
+    """Columns and rows of plain values, whichever engine produced them.
+
+    A SPARQL CONSTRUCT or DESCRIBE also keeps its ``triples`` (pyoxigraph terms), to be written
+    as RDF; its rows are then ``subject predicate object``.
+    """
 
     columns: list[str]
     rows: list[tuple[Any, ...]]
+    triples: list | None = None
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as objects mapping each column to its value."""
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
+class QueryFileNotFound(FileNotFoundError):
+    """A query given as a file name that names no file."""
+
+
+_QUERY_FILE = re.compile(r"\S+\.(?:rq|sparql|cypher|cql|txt)|\S*/\S*", re.I)
+
+
 def read_query(text_or_path: str) -> str:
-    """The query itself, or the contents of the file it names."""
+    """The query itself, or the contents of the file it names; a word that looks like a query
+    file (``visits.rq``, ``queries/x``) but names none raises :class:`QueryFileNotFound`."""
     if "\n" in text_or_path or len(text_or_path) >= 4096:
         return text_or_path
     candidate = Path(text_or_path)
@@ -83,7 +117,11 @@ def read_query(text_or_path: str) -> str:
         is_file = candidate.is_file()
     except OSError:  # longer than a file name may be ("File name too long"): it is the query
         return text_or_path
-    return candidate.read_text(encoding="utf-8") if is_file else text_or_path
+    if is_file:
+        return candidate.read_text(encoding="utf-8")
+    if _QUERY_FILE.fullmatch(text_or_path.strip()):
+        raise QueryFileNotFound(f"no such query file: {text_or_path}")
+    return text_or_path
 
 
 def plain_value(value: Any) -> Any:
@@ -111,7 +149,7 @@ def _oxigraph_value(term: Any) -> Any:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return term.value
+        return IRI(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
@@ -137,32 +175,134 @@ def store_from_graph(graph: Graph) -> ox.Store:
 
 
 def store_from_file(path: str | Path) -> ox.Store:
-    """An in-memory pyoxigraph store loaded straight from an RDF file (fast: no rdflib)."""
-    path = Path(path)
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) if path.suffix else None
-    if fmt is None:
-        raise QueryError(f"cannot tell the RDF format of {path} from its extension")
-    if fmt == ox.RdfFormat.JSON_LD:  # through kg's reader, which never fetches a context
-        return store_from_graph(_read_graph(path))
-    store = ox.Store()
+    """An in-memory pyoxigraph store loaded straight from an RDF file (fast: no rdflib), every
+    triple in the default graph."""
+    from kg.serialize import UnknownFormat, UnreadableGraph, read_store
+
     try:
-        store.bulk_load(path=str(path), format=fmt)
-    except SyntaxError as exc:
-        raise QueryError(f"cannot read {path}: {exc}") from None
-    return store
+        return read_store(path)
+    except (UnknownFormat, UnreadableGraph) as exc:
+        raise QueryError(str(exc)) from None
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
+# What the parser expected, in the message pyoxigraph gives: a token list, useless to a person.
+_EXPECTED = re.compile(r"expected one of .*", re.S)
+_UNKNOWN_PREFIX = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):(?=[\w\\%])")
+_SCANNED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+    r"|(\bVALUES\s+[?$](\w+)\s*\{\s*UNDEF\s*\})", re.I)
 
 
-def run_sparql(store: ox.Store, query: str, allow_service: bool = False) -> QueryResult:
+def query_parameters(query: str) -> list[str]:
+    """The parameters a SPARQL query declares, each as ``VALUES ?name { UNDEF }`` (unbound, so
+    the query runs on any graph without it)."""
+    return [m.group(2) for m in _SCANNED.finditer(query) if m.group(2)]
+
+
+def parameter_term(value: Any) -> ox.NamedNode | ox.Literal:
+    """An RDF term for a parameter value: IRIs stay IRIs, dates become ``xsd:date``, numbers
+    ``xsd:integer`` or ``xsd:decimal``, booleans ``xsd:boolean``, text a plain string."""
+    from decimal import Decimal
+
+    if isinstance(value, (ox.NamedNode, ox.Literal)):
+        return value
+    if isinstance(value, IRI) or type(value).__name__ == "URIRef":
+        return ox.NamedNode(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+    if isinstance(value, (float, Decimal)):
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "decimal"))
+    if isinstance(value, datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime"))
+    if isinstance(value, date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+    return ox.Literal(str(value))
+
+
+def parse_parameter(text: str) -> tuple[str, Any]:
+    """``name=value`` from the command line: ``<...>`` is an IRI, ``2024-03-20`` a date, ``12``
+    an integer, ``0.5`` a number, ``true``/``false`` a boolean, anything else text."""
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not re.fullmatch(r"\w+", name):
+        raise ValueError(f"expected NAME=VALUE, got {text!r}")
+    if re.fullmatch(r"<[^<>\s]+>", value):
+        return name, IRI(value[1:-1])
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return name, date.fromisoformat(value)
+        except ValueError:
+            pass
+    if re.fullmatch(r"[+-]?\d+", value):
+        return name, int(value)
+    if re.fullmatch(r"[+-]?\d*\.\d+", value):
+        from decimal import Decimal
+
+        return name, Decimal(value)
+    if value in ("true", "false"):
+        return name, value == "true"
+    return name, value
+
+
+def bind_parameters(query: str, params: dict[str, Any] | None) -> str:
+    """``query`` with each declared ``VALUES ?name { UNDEF }`` holding the value of ``params``.
+
+    The value goes in as an RDF term written by pyoxigraph (quoted and escaped), never as the
+    text it was given, so a parameter cannot change the query's shape. A parameter the query
+    does not declare is an error that lists those it does.
+    """
+    if not params:
+        return query
+    declared = query_parameters(query)
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        offer = ", ".join(declared) if declared else "none (declare one with VALUES ?name { UNDEF })"
+        raise QueryError(f"the query has no parameter {', '.join(unknown)}; its parameters: {offer}")
+
+    def fill(m: re.Match) -> str:
+        if not m.group(2) or m.group(2) not in params:
+            return m.group(0)
+        return f"VALUES ?{m.group(2)} {{ {parameter_term(params[m.group(2)])} }}"
+
+    return _SCANNED.sub(fill, query)
+
+
+def _syntax_message(message: str, query: str) -> str:
+    match = _POSITION.match(message)
+    if not match:
+        return message
+    line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
+    detail = _EXPECTED.sub("", detail.splitlines()[0] if detail else "").strip(" ,;") or ""
+    lines = query.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if not detail:
+        token = text[max(column - 1, 0):].split(None, 1)
+        detail = f"unexpected {token[0][:40]!r}" if token else "unexpected end of query"
+    if "prefix not found" in message.lower():
+        declared = set(SPARQL_PREFIXES) | set(re.findall(r"(?i)\bPREFIX\s+([\w.-]*):", query))
+        unknown = [p for p in _UNKNOWN_PREFIX.findall(text[:column]) if p not in declared]
+        if unknown:
+            detail = (f"unknown prefix {unknown[-1] + ':'!r}: declare it with PREFIX, or use one "
+                      f"of {' '.join(p + ':' for p in SPARQL_PREFIXES)}")
+    return f"line {line}, column {column}: {detail[:200]}"
+
+
+def run_sparql(store: ox.Store, query: str, params: dict[str, Any] | None = None,
+               allow_service: bool = False) -> QueryResult:
     """Run a SPARQL query; SELECT gives its variables, ASK one ``ask`` column, CONSTRUCT and
-    DESCRIBE give ``subject predicate object`` rows.
+    DESCRIBE give ``subject predicate object`` rows and their ``triples``. IRIs come back as
+    :class:`IRI` strings; ``params`` are bound by :func:`bind_parameters`.
 
     ``SERVICE`` (a request to another server) is refused unless ``allow_service``, and ``LOAD``
     always: see :mod:`kg.sparql_policy`."""
     from kg.sparql_policy import QueryRefused, check_query
 
+    query = bind_parameters(query, params)
     try:
         check_query(query, allow_service)
     except QueryRefused as exc:
@@ -175,32 +315,93 @@ def run_sparql(store: ox.Store, query: str, allow_service: bool = False) -> Quer
             columns = [v.value for v in result.variables]
             rows = [tuple(_oxigraph_value(solution[c]) for c in columns) for solution in result]
             return QueryResult(columns, rows)
-        rows = [(_oxigraph_value(t.subject), _oxigraph_value(t.predicate),
-                 _oxigraph_value(t.object)) for t in result]
-        return QueryResult(["subject", "predicate", "object"], rows)
+        triples = list(result)
     except SyntaxError as exc:
-        message = str(exc)
-        match = _POSITION.match(message)
-        if match:
-            detail = match.group(3).splitlines()[0][:200]
-            message = f"line {match.group(1)}, column {match.group(2)}: {detail}"
-        raise QuerySyntaxError(f"SPARQL syntax error at {message}") from None
+        raise QuerySyntaxError(f"SPARQL syntax error at {_syntax_message(str(exc), query)}") from None
     except (OSError, RuntimeError) as exc:  # a SERVICE that failed or replied nonsense, ...
         raise QueryError(f"SPARQL query failed: {exc}") from None
+    rows = [(_oxigraph_value(t.subject), _oxigraph_value(t.predicate), _oxigraph_value(t.object))
+            for t in triples]
+    return QueryResult(["subject", "predicate", "object"], rows, triples)
 
 
 # ---------------------------------------------------------------------------------------------
 # Cypher on the networkx projection
 
-_DATE_CALL = re.compile(
-    r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""  # string literals are left alone
-    r"""|\bdate\(\s*["'](\d{4}-\d{2}-\d{2})["']\s*\)""",
-    re.I,
-)
+_CYPHER_TOKENS = re.compile(
+    r'"(?:[^"\\]|\\.)*"'            # a double-quoted string: left alone
+    r"|'((?:[^'\\]|\\.)*)'"       # a single-quoted string: becomes double-quoted
+    r"|//[^\n]*"                     # a comment: dropped
+    r"|\bdate\(\s*[\"']([0-9]{4}-[0-9]{2}-[0-9]{2})[\"']\s*\)"  # date("...") -> "..."
+    r"|\$(\w+)"                      # a parameter
+    r"|\b(count)\s*\(\s*\*\s*\)"        # count(*)
+    r"|(?<![.\w])(OPTIONAL\s+MATCH|WITH|UNWIND|CALL|MERGE|CREATE|DELETE|DETACH|SET|REMOVE|UNION"
+    r"|FOREACH|LOAD\s+CSV|EXISTS\s*\()\b",
+    re.I)
+_FIRST_VARIABLE = re.compile(r"\bMATCH\s*\(\s*([A-Za-z_]\w*)", re.I)
+NEO4J_HINT = "run it on Neo4j with --neo4j (after kg load GRAPH --neo4j URI)"
 
 
-def _bridge_dates(query: str) -> str:
-    return _DATE_CALL.sub(lambda m: m.group(1) or f'"{m.group(2)}"', query)
+def _cypher_literal(value: Any) -> str:
+    value = plain_value(value)
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    raise QueryError(f"the embedded engine takes text, numbers, booleans and dates as "
+                     f"parameters, not {type(value).__name__}; {NEO4J_HINT}")
+
+
+def cypher_parameters(query: str) -> list[str]:
+    """The ``$name`` parameters a Cypher query uses (outside its strings and comments)."""
+    return list(dict.fromkeys(m.group(3) for m in _CYPHER_TOKENS.finditer(query) if m.group(3)))
+
+
+def bridge_cypher(query: str, params: dict[str, Any] | None = None) -> str:
+    """Cypher as grand-cypher reads it: single-quoted strings double-quoted, comments dropped,
+    ``date("2024-03-26")`` as the ISO string the embedded view holds, ``$name`` parameters as
+    literals (quoted by :func:`json.dumps`; one given no value is null), ``count(*)`` as a count
+    of the first matched node.
+    Features it does not have (WITH, OPTIONAL MATCH, UNWIND, writes...) raise
+    :class:`UnsupportedFeature`, naming them."""
+    params = params or {}
+    used: set[str] = set()
+
+    def bridge(m: re.Match) -> str:
+        text = m.group(0)
+        if text.startswith('"'):
+            return text
+        if m.group(1) is not None:
+            inner = re.sub(r"\\(.)", lambda e: e.group(1) if e.group(1) in "'\\" else e.group(0),
+                           m.group(1))
+            return json.dumps(inner, ensure_ascii=False)
+        if text.startswith("//"):
+            return ""
+        if m.group(2):
+            return f'"{m.group(2)}"'
+        if m.group(3):  # a parameter given no value is null, as kg passes it to Neo4j
+            used.add(m.group(3))
+            return _cypher_literal(params.get(m.group(3)))
+        if m.group(4):
+            first = _FIRST_VARIABLE.search(query)
+            if first is None:
+                raise UnsupportedFeature("the embedded Cypher engine counts rows with "
+                                         "count(variable): name the first node of the MATCH, or "
+                                         + NEO4J_HINT)
+            return f"COUNT({first.group(1)})"
+        feature = re.sub(r"\s+", " ", m.group(5)).rstrip("( ").upper()
+        raise UnsupportedFeature(f"the embedded Cypher engine does not support {feature}; "
+                                 + NEO4J_HINT)
+
+    bridged = _CYPHER_TOKENS.sub(bridge, query)
+    unused = sorted(set(params) - used)
+    if unused:
+        raise QueryError(f"the query has no parameter {', '.join('$' + u for u in unused)}")
+    return bridged
 
 
 def embedded_view(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -229,9 +430,9 @@ def _return_aliases(query: str) -> list[str]:
     for edge in tree.find_data("edge_match"):
         arrows = {c.type for c in edge.children if isinstance(c, Token)}
         if not arrows & {"LEFT_ANGLE", "RIGHT_ANGLE"}:
-            raise QuerySyntaxError("Cypher not supported by the embedded engine: undirected "
-                                   "relationship patterns never match; write -> or <- "
-                                   "(Neo4j runs them)")
+            raise UnsupportedFeature("the embedded Cypher engine does not support undirected "
+                                     "relationship patterns (they would never match): write -> "
+                                     f"or <-, or {NEO4J_HINT}")
     names = []
     for item in tree.find_data("return_item"):
         alias = item.children[-1]
@@ -241,8 +442,10 @@ def _return_aliases(query: str) -> list[str]:
     return names
 
 
-def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> QueryResult:
-    """Run Cypher on a property-graph projection with grand-cypher.
+def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False,
+               params: dict[str, Any] | None = None) -> QueryResult:
+    """Run Cypher on a property-graph projection with grand-cypher (:func:`bridge_cypher` says
+    what it reads and what it refuses).
 
     ``prepared`` says ``pg`` is already an :func:`embedded_view` (saves a copy per query).
     """
@@ -250,7 +453,7 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> Qu
     from lark.exceptions import UnexpectedInput, VisitError
 
     view = pg if prepared else embedded_view(pg)
-    query = _bridge_dates(query)
+    query = bridge_cypher(query, params)
     try:
         aliases = _return_aliases(query)
         raw = GrandCypher(view).run(query)
@@ -261,11 +464,14 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> Qu
         else:  # the query ended too early
             lines = query.rstrip().splitlines() or [""]
             line, column, context = len(lines), len(lines[-1]) + 1, "unexpected end of query"
-        raise QuerySyntaxError(f"Cypher syntax error at line {line}, column {column}:\n{context}") from None
+        raise QuerySyntaxError(
+            f"Cypher syntax error at line {line}, column {column}, as the embedded engine reads "
+            f"Cypher (a subset: docs/queries.md); if this is valid Cypher, {NEO4J_HINT}:\n"
+            f"{context}") from None
     except VisitError as exc:
-        raise QuerySyntaxError(f"Cypher not supported by the embedded engine: "
-                               f"{exc.orig_exc}") from None
-    except QuerySyntaxError:
+        raise UnsupportedFeature(f"the embedded Cypher engine does not support this query "
+                                 f"({exc.orig_exc}); {NEO4J_HINT}") from None
+    except (QuerySyntaxError, QueryError):
         raise
     except (TypeError, KeyError, ValueError) as exc:
         raise QueryError(f"Cypher query failed on the embedded graph: "
@@ -281,19 +487,12 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False) -> Qu
 # ---------------------------------------------------------------------------------------------
 # Files in, results out
 
-def _read_graph(path: Path) -> Graph:
-    from kg.serialize import UnknownFormat, UnreadableGraph, read_graph
-
-    try:
-        return read_graph(path)
-    except (UnknownFormat, UnreadableGraph) as exc:
-        raise QueryError(str(exc)) from None
-
 class EmbeddedGraph:
     """A graph queried in-process: SPARQL on pyoxigraph, Cypher on the networkx projection.
 
     Shares its query interface (``sparql``, ``cypher``, the ``supports_*`` flags) with
-    :class:`kg.neo4j_store.Neo4jStore`. Each engine's copy of the graph is made on first use.
+    :class:`kg.neo4j_store.Neo4jStore`. Made from an rdflib graph, a file, or a pyoxigraph store
+    (every triple in its default graph); each engine's copy of the graph is made on first use.
 
     Example::
 
@@ -305,11 +504,13 @@ class EmbeddedGraph:
     supports_cypher = True
     persistent = False
 
-    def __init__(self, graph: Graph | None = None, path: str | Path | None = None):
-        if (graph is None) == (path is None):
-            raise ValueError("give a graph or a path")
+    def __init__(self, graph: Graph | None = None, path: str | Path | None = None,
+                 store: ox.Store | None = None):
+        if sum(x is not None for x in (graph, path, store)) != 1:
+            raise ValueError("give one of a graph, a path or a store")
         self._graph = graph
         self._path = Path(path) if path is not None else None
+        self._store = store
 
     @classmethod
     def from_file(cls, path: str | Path) -> EmbeddedGraph:
@@ -320,26 +521,40 @@ class EmbeddedGraph:
     def graph(self) -> Graph:
         """The rdflib graph."""
         if self._graph is None:
-            self._graph = _read_graph(self._path)
+            if self._store is None and self._path is not None:
+                self.store  # noqa: B018  (reads the file, with kg's error messages)
+            from kg.namespaces import bind_prefixes
+            from kg.serialize import from_oxigraph
+
+            self._graph = Graph()
+            bind_prefixes(self._graph)
+            from_oxigraph(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+                          self._graph)
         return self._graph
 
     @cached_property
     def store(self) -> ox.Store:
         """The pyoxigraph store."""
-        return store_from_file(self._path) if self._graph is None else store_from_graph(self._graph)
+        if self._store is None:
+            self._store = (store_from_file(self._path) if self._graph is None
+                           else store_from_graph(self._graph))
+        return self._store
 
     @cached_property
     def property_graph(self) -> nx.MultiDiGraph:
         """The projection as the embedded Cypher engine sees it (:func:`embedded_view`)."""
         return embedded_view(to_property_graph(self.graph))
 
-    def sparql(self, query: str, allow_service: bool = False) -> QueryResult:
-        """Run a SPARQL query (``SERVICE`` only if ``allow_service``; see :func:`run_sparql`)."""
-        return run_sparql(self.store, query, allow_service)
+    def sparql(self, query: str, params: dict[str, Any] | None = None,
+               allow_service: bool = False) -> QueryResult:
+        """Run a SPARQL query; ``params`` bind the variables it declares with
+        ``VALUES ?name { UNDEF }`` (see :func:`bind_parameters`); ``SERVICE`` only if
+        ``allow_service`` (see :func:`run_sparql`)."""
+        return run_sparql(self.store, query, params, allow_service)
 
-    def cypher(self, query: str) -> QueryResult:
-        """Run a Cypher query (the grand-cypher subset)."""
-        return run_cypher(self.property_graph, query, prepared=True)
+    def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
+        """Run a Cypher query (the grand-cypher subset); ``params`` fill ``$name``."""
+        return run_cypher(self.property_graph, query, prepared=True, params=params)
 
 
 def _cell(value: Any) -> str:
@@ -353,12 +568,13 @@ def _cell(value: Any) -> str:
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """Render a result as an aligned text ``table``, ``json`` (a list of objects) or ``csv``."""
+    """Render a result as an aligned text ``table`` (IRIs as compact names: ``news:visited``,
+    ``res:entity/place/tehran``), ``json`` (a list of objects), ``csv`` or ``tsv``."""
     if fmt == "json":
         return json.dumps(result.records(), ensure_ascii=False, indent=2)
-    if fmt == "csv":
+    if fmt in ("csv", "tsv"):
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
         writer.writerow(result.columns)
         writer.writerows([[_cell(v) for v in row] for row in result.rows])
         return out.getvalue().rstrip("\n")
@@ -366,7 +582,8 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     from kg.terminal import printable
 
-    cells = [[printable(_cell(v).replace("\n", " ")) for v in row] for row in result.rows]
+    cells = [[printable((v.compact() if isinstance(v, IRI) else _cell(v)).replace("\n", " "))
+              for v in row] for row in result.rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
     lines = [" | ".join(c.ljust(w) for c, w in zip(result.columns, widths)),
              "-+-".join("-" * w for w in widths)]

@@ -74,8 +74,15 @@ def iter_articles(inputs: Iterable[str], default_date: date | None = None,
         yield item
 
 
-def _iter_raw(inputs: Iterable[str], stdin: IO[bytes] | None) -> Iterator[Item]:
-    for spec in inputs:
+def _iter_raw(inputs: Iterable, stdin: IO[bytes] | None) -> Iterator[Item]:
+    for n, spec in enumerate(inputs, start=1):
+        if isinstance(spec, Article):
+            yield spec
+            continue
+        if isinstance(spec, dict):
+            yield from _read_object(spec, f"<input {n}>")
+            continue
+        spec = str(spec)
         if spec == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from _read_stdin(stream.read())
@@ -166,17 +173,22 @@ def parse_jsonl(text: str, source: str) -> Iterator[Item]:
         if not isinstance(obj, dict):
             yield Skipped(where, "expected a JSON object")
             continue
-        missing = [k for k in ("id", "text") if k not in obj]
-        if missing:
-            yield Skipped(where, f"missing {' and '.join(repr(k) for k in missing)}")
-            continue
-        if not isinstance(obj["text"], str) or not obj["text"].strip():
-            yield Skipped(where, "'text' is empty or not a string")
-            continue
-        try:
-            yield _article_from_fields(str(obj["id"]), obj["text"], obj, where)
-        except ValueError as exc:
-            yield Skipped(where, str(exc))
+        yield from _read_object(obj, where)
+
+
+def _read_object(obj: dict, where: str) -> Iterator[Item]:
+    """The article of one JSON object (a JSON Lines line, or a dict given to ``kg.build``)."""
+    missing = [k for k in ("id", "text") if k not in obj]
+    if missing:
+        yield Skipped(where, f"missing {' and '.join(repr(k) for k in missing)}")
+        return
+    if not isinstance(obj["text"], str) or not obj["text"].strip():
+        yield Skipped(where, "'text' is empty or not a string")
+        return
+    try:
+        yield _article_from_fields(str(obj["id"]), obj["text"], obj, where)
+    except ValueError as exc:
+        yield Skipped(where, str(exc))
 
 
 def _article_from_fields(article_id: str, text: str, meta: dict, source: str) -> Article:

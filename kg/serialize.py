@@ -120,9 +120,9 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-# resource IRIs stay whole: as res: names their slashes would have to be escaped
-_WRITE_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "res"}
-_OX_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "nquads": "N_QUADS"}
+_OX_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "nquads": "N_QUADS",
+               "xml": "RDF_XML"}
+_TEXT_WRITERS = {"turtle", "trig", "json-ld"}  # written by kg.rdf_text, the rest by pyoxigraph
 
 
 def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True):
@@ -147,8 +147,6 @@ def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True):
         return ox.Literal(str(t))
 
     default = ox.DefaultGraph()
-    # sorted by subject, type first, so that the streaming Turtle writer groups each node's
-    # properties the way a person writes them
     triples = sorted(graph, key=lambda t: (t[0], t[1] != RDF.type, t[1], t[2].n3())) \
         if ordered else graph
     for s, p, o in triples:
@@ -185,79 +183,138 @@ def from_oxigraph(items, graph: Graph) -> None:
         add((term(item.subject), term(item.predicate), term(item.object)))
 
 
-def write_graph(graph: Graph, path: str | os.PathLike) -> None:
-    """Serialise ``graph`` to ``path`` in the format of its extension, atomically.
+def store_of(graph: Graph):
+    """A pyoxigraph store holding the triples of an rdflib ``graph`` in its default graph."""
+    import pyoxigraph as ox
 
-    Turtle, TriG, N-Triples and N-Quads are written by pyoxigraph (many times faster than
-    rdflib's writers on large graphs), with kg's prefixes; JSON-LD by rdflib.
-    """
-    fmt = format_for(path)
-    bind_prefixes(graph)
-    if fmt in _OX_FORMATS:
-        import pyoxigraph as ox
-
-        rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
-        prefixes = _WRITE_PREFIXES if fmt in ("turtle", "trig") else None
-        with atomic_write(path) as handle:
-            ox.serialize(to_oxigraph(graph, fmt in _QUAD_FORMATS), handle, rdf_format,
-                         prefixes=prefixes)
-        return
-    data = graph.serialize(format=fmt, encoding="utf-8")
-    with atomic_write(path) as handle:
-        handle.write(data)
+    store = ox.Store()
+    store.extend(to_oxigraph(graph, quads=True, ordered=False))
+    return store
 
 
-def write_store(store, path: str | os.PathLike) -> None:
-    """Serialise the default graph of a pyoxigraph ``store`` to ``path``, atomically, in the
-    layout of :func:`write_graph` (subjects sorted, each with its type first).
+def write_graph(graph: Graph, target, fmt: str | None = None) -> None:
+    """Serialise an rdflib ``graph`` like :func:`write_store`."""
+    write_store(store_of(graph), target, fmt)
 
-    Only the subjects are sorted in Python, and each one's triples are read from the store as
-    they are written, so memory stays about that of the store: sorting 800,000 triples as Python
-    objects would cost more than half a gigabyte. JSON-LD goes through rdflib.
+
+def subject_blocks(store, named_graphs: bool = False) -> Iterator[tuple]:
+    """The default graph of ``store`` as ``(graph, subject, [(predicate, object), ...])``, sorted
+    by subject with each subject's type first.
+
+    With ``named_graphs``, each article-bound subject (:func:`kg.iri.article_graph_of`) gets its
+    article's graph and the rest ``None`` (the default graph); the blocks then come sorted by
+    graph, default graph first. Only the subjects are sorted in Python, and each one's triples are
+    read from the store as it is written, so memory stays about that of the store.
     """
     import pyoxigraph as ox
 
-    fmt = format_for(path)
+    from kg.iri import article_graph_of
+
     default = ox.DefaultGraph()
-    if fmt not in _OX_FORMATS:
-        graph = Graph()
-        from_oxigraph(store.quads_for_pattern(None, None, None, default), graph)
-        write_graph(graph, path)
-        return
     rdf_type = ox.NamedNode(str(RDF.type))
-    subjects = sorted({q.subject.value: q.subject
-                       for q in store.quads_for_pattern(None, None, None, default)}.items())
+    subjects = {q.subject.value: q.subject
+                for q in store.quads_for_pattern(None, None, None, default)}
+    keyed = []
+    for key, subject in subjects.items():
+        graph = None
+        if named_graphs and isinstance(subject, ox.NamedNode):
+            name = article_graph_of(key)
+            if name is not None and str(name) in subjects:  # an article of this graph
+                graph = ox.NamedNode(str(name))
+        keyed.append(((graph is not None, graph.value if graph is not None else "", key),
+                      graph, subject))
+    keyed.sort(key=lambda item: item[0])
+    for _, graph, subject in keyed:
+        pairs = sorted(((q.predicate, q.object)
+                        for q in store.quads_for_pattern(subject, None, None, default)),
+                       key=lambda po: (po[0] != rdf_type, po[0].value, str(po[1])))
+        yield graph, subject, pairs
 
-    def ordered():
-        for _, subject in subjects:
-            quads = sorted(store.quads_for_pattern(subject, None, None, default),
-                           key=lambda q: (q.predicate != rdf_type, q.predicate.value, str(q.object)))
-            for q in quads:
-                yield q if fmt in _QUAD_FORMATS else q.triple
 
-    prefixes = _WRITE_PREFIXES if fmt in ("turtle", "trig") else None
-    with atomic_write(path) as handle:
-        ox.serialize(ordered(), handle, getattr(ox.RdfFormat, _OX_FORMATS[fmt]), prefixes=prefixes)
+def generate_rdf(store, fmt: str) -> Iterator[bytes]:
+    """The default graph of ``store`` in format ``fmt`` (a value of :data:`FORMATS`), as chunks of
+    UTF-8 text. TriG and N-Quads put each article's nodes in a graph of its own."""
+    import pyoxigraph as ox
+
+    from kg import rdf_text
+
+    quads = fmt in _QUAD_FORMATS
+    blocks = subject_blocks(store, named_graphs=quads)
+    if fmt == "json-ld":
+        for piece in rdf_text.generate_jsonld(blocks):
+            yield piece.encode("utf-8")
+        return
+    if fmt in ("turtle", "trig"):
+        # the prefixes used are known at the end: spool the body, then write header and body
+        terms = rdf_text.TermWriter()
+        generate = rdf_text.generate_trig if quads else rdf_text.generate_turtle
+        with tempfile.SpooledTemporaryFile(max_size=64 << 20) as body:
+            for piece in generate(blocks, terms):
+                body.write(piece.encode("utf-8"))
+            yield terms.header().encode("utf-8")
+            body.seek(0)
+            while chunk := body.read(1 << 20):
+                yield chunk
+        return
+
+    def items():
+        for graph, subject, pairs in blocks:
+            for p, o in pairs:
+                yield ox.Quad(subject, p, o, graph or ox.DefaultGraph()) if quads \
+                    else ox.Triple(subject, p, o)
+
+    prefixes = PREFIXES if fmt == "xml" else None
+    yield ox.serialize(items(), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]), prefixes=prefixes)
+
+
+def write_store(store, target, fmt: str | None = None) -> None:
+    """Serialise the default graph of a pyoxigraph ``store`` to ``target``: a path (written
+    atomically; the format follows the extension unless ``fmt`` names one) or a binary file.
+
+    Turtle and TriG are laid out by :mod:`kg.rdf_text` (prefixes, one block per subject), JSON-LD
+    is compact with the shipped context, N-Triples, N-Quads and RDF/XML come from pyoxigraph.
+    """
+    if fmt is None:
+        fmt = format_for(target)
+    elif fmt not in _OX_FORMATS and fmt not in _TEXT_WRITERS:
+        fmt = format_for(f"x.{fmt}")
+    if hasattr(target, "write"):
+        for chunk in generate_rdf(store, fmt):
+            target.write(chunk)
+        return
+    with atomic_write(target) as handle:
+        for chunk in generate_rdf(store, fmt):
+            handle.write(chunk)
+
+
+def read_store(path: str | os.PathLike):
+    """A pyoxigraph store holding the graph at ``path``, every quad in the default graph (the
+    layout of named graphs follows from the IRIs, so nothing is lost)."""
+    import pyoxigraph as ox
+
+    fmt = format_for(path)
+    store = ox.Store()
+    if fmt in _OX_FORMATS:
+        with unreadable_as_error(path):
+            store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]),
+                            to_graph=None if fmt in _QUAD_FORMATS else ox.DefaultGraph())
+    else:
+        store.extend(to_oxigraph(read_graph(path), quads=True, ordered=False))
+    if fmt in _QUAD_FORMATS:  # named graphs into the default graph
+        default = ox.DefaultGraph()
+        named = [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)]
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in named)
+        for q in named:
+            store.remove(q)
+    return store
 
 
 def convert_graph(source: str | os.PathLike, target: str | os.PathLike) -> int:
-    """Rewrite the graph at ``source`` in the format of ``target``; returns the triple count.
-    Quads are merged into one graph."""
-    import pyoxigraph as ox
-
-    src_fmt, _ = format_for(source), format_for(target)
-    store = ox.Store()
-    if src_fmt in _OX_FORMATS:
-        with unreadable_as_error(source):
-            store.bulk_load(path=str(source), format=getattr(ox.RdfFormat, _OX_FORMATS[src_fmt]),
-                            to_graph=ox.DefaultGraph())
-    else:
-        store.extend(to_oxigraph(read_graph(source), quads=True, ordered=False))
-    if src_fmt in _QUAD_FORMATS:  # named graphs into the default graph
-        store.extend([ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                      for q in store if not isinstance(q.graph_name, ox.DefaultGraph)])
+    """Rewrite the graph at ``source`` in the format of ``target``; returns the triple count."""
+    format_for(target)
+    store = read_store(source)
     write_store(store, target)
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return len(store)
 
 
 def read_graph(path: str | os.PathLike) -> Graph:

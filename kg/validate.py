@@ -54,6 +54,10 @@ def validate_graph(graph: Graph) -> ValidationReport:
     """Validate ``graph`` against the kg shapes, with the ontology's class hierarchy."""
     from pyshacl import validate
 
+    if len(graph) == 0:  # an empty graph would "conform" to every shape
+        return ValidationReport(False, (Violation(
+            "the graph", None, "holds no triples, so it is no kg graph (a JSON-LD file whose keys "
+            "no context maps to IRIs reads as empty)", None),))
     conforms, results, _ = validate(graph, shacl_graph=_shapes(), ont_graph=_ontology(),
                                     inference="none", advanced=True, allow_warnings=False)
     violations = []

@@ -186,3 +186,64 @@ def seed_graph(seed_extraction):
     from kg.rdf import extraction_graph
 
     return extraction_graph([seed_extraction])
+
+
+# --- hand-made extraction records: two articles that share their people ---------------------
+
+def _record(article_id: str, text: str, day: str, facts: list[tuple[str, str, str, str, str]],
+            events: list[tuple[str, str, list[tuple[str, str]], str | None]] = (),
+            title: str | None = None):
+    """An ArticleExtraction of ``text`` with entities (type, name) found by their first
+    occurrence, relations ``(subject type, subject, predicate, object type, object)`` and events
+    ``(type, trigger, [(role, name)], date)``, each with the sentence as evidence."""
+    from kg.iri import entity_key
+    from kg.records import (Argument, Article, ArticleExtraction, Entity, Event, Evidence,
+                            Mention, Relation, Span)
+
+    sentence = Span(0, len(text), text)
+    types: dict[str, str] = {}
+    for st, s, _, ot, o in facts:
+        types.setdefault(s, st)
+        types.setdefault(o, ot)
+    for _, _, roles, _ in events:
+        for _, name in roles:
+            types.setdefault(name, "Person")
+
+    def span(name: str) -> Span:
+        start = text.index(name)
+        return Span(start, start + len(name), name)
+
+    entities = tuple(Entity(entity_key(t, n), t, n, (Mention(span(n), sentence),))
+                     for n, t in types.items())
+    key = {n: entity_key(t, n) for n, t in types.items()}
+    relations = tuple(Relation(key[s], p, key[o], span(s), span(o),
+                               Evidence(sentence, sentence, 0.9, "test:hand-made"))
+                      for _, s, p, _, o in facts)
+    evs = tuple(Event(kind, span(trigger), tuple(Argument(role, key[n], span(n)) for role, n in roles),
+                      Evidence(sentence, sentence, 0.8, "test:hand-made"), date=day_)
+                for kind, trigger, roles, day_ in events)
+    article = Article(article_id, text, title=title, date=date.fromisoformat(day))
+    return ArticleExtraction(article, entities, relations, evs)
+
+
+def news_records():
+    """Two hand-made articles: Blair meets Bush in Washington, then Bush visits London."""
+    one = _record("wire-1", "Tony Blair met George Bush in Washington on Monday.", "2005-01-10",
+                  [("Person", "Tony Blair", "metWith", "Person", "George Bush"),
+                   ("Person", "Tony Blair", "visited", "City", "Washington")],
+                  [("Meeting", "met", [("participant", "Tony Blair"), ("participant", "George Bush"),
+                                       ("place", "Washington")], "2005-01-10")],
+                  title="Blair in Washington")
+    two = _record("wire-2", "George Bush visited London and met Tony Blair.", "2005-02-01",
+                  [("Person", "George Bush", "visited", "City", "London"),
+                   ("Person", "George Bush", "metWith", "Person", "Tony Blair")],
+                  [("Visit", "visited", [("actor", "George Bush"), ("destination", "London")],
+                    "2005-02-01")],
+                  title="Bush in London")
+    return [one, two]
+
+
+@pytest.fixture
+def records():
+    """:func:`news_records`: two hand-made ArticleExtractions sharing Blair and Bush."""
+    return news_records()

@@ -117,7 +117,7 @@ def test_extract_to_stdout_pipes_stdin_through(tmp_path, monkeypatch):
     """``kg extract - -o -``: JSONL on stdout (click >= 8.2 keeps stderr apart), the report on
     stderr."""
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["extract", "-", "-o", "-", "-q", "-j", "1"],
+    result = CliRunner().invoke(main, ["extract", "-", "-o", "-", "-j", "1"],
                                 input="Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday.\n")
     assert result.exit_code == 0, result.stderr
     (obj,) = [json.loads(line) for line in result.stdout.splitlines()]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from kg.cli_query import EXIT_STATUS
 
-@click.command("viz")
+
+@click.command("viz", epilog=EXIT_STATUS)
 @click.argument("graph", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="actors.html for the interactive page; .png, .svg or .pdf for a picture.")
@@ -23,16 +25,15 @@ def viz(graph, output, focus, hops, events, title):
     kg viz out/graph.ttl -o actors.html
     kg viz out/graph.ttl -o actors.png --focus "Ismail Haniyeh" --hops 1
     """
-    from kg.serialize import UnknownFormat, UnreadableGraph, WriteFailed, read_graph
+    from kg.cli import read_graph_file
+    from kg.serialize import WriteFailed
     from kg.viz import FocusNotFound, UnknownPictureFormat, output_format, write_viz
 
     try:
         output_format(output)   # a wrong extension fails before the graph is read
-        rdf = read_graph(graph)
-    except (UnknownPictureFormat, UnknownFormat) as exc:
+    except UnknownPictureFormat as exc:
         raise click.UsageError(str(exc)) from None
-    except UnreadableGraph as exc:
-        raise click.ClickException(str(exc)) from None
+    rdf = read_graph_file(graph).graph
     try:
         report = write_viz(rdf, output, events=events, focus=focus, hops=hops, title=title)
     except FocusNotFound as exc:
