@@ -88,15 +88,34 @@ def merge_nodes(key_label: str, extra_labels: list[str]) -> str:
     return f"{statement} {_NODE_IDS}"
 
 
-def _write_relationships(verb: str, set_op: str, rel_type: str) -> str:
+_ENDPOINTS_BY_ID = (
     # The element id finds the node without an index seek; the uri check makes sure it is still
     # the node that id was given to (ids of deleted nodes are reused).
+    "MATCH (a) WHERE elementId(a) = row.a AND a.uri = row.source "
+    "MATCH (b) WHERE elementId(b) = row.b AND b.uri = row.target ")
+
+REPORT_LISTS = ("claims", "articles", "sentences", "confidences")
+"""The relationship properties that hold every report of a relation, in step (one item a claim)."""
+
+
+def _merge_reports(rel_type: str) -> str:
+    """MERGE a relationship and add the reports (claims) of ``row.props`` it does not hold yet,
+    so a relation read in several articles, loaded graph by graph, keeps each one's evidence;
+    the single ``article``/``sentence``/``confidence`` stay those of its first report."""
+    had = ", ".join(f"coalesce(r.{name}, []) AS had_{name}" for name in REPORT_LISTS)
+    lists = ", ".join(
+        f"r.{name} = CASE WHEN row.props.claims IS NULL THEN r.{name} "
+        f"ELSE had_{name} + [i IN fresh | row.props.{name}[i]] END" for name in REPORT_LISTS)
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a) WHERE elementId(a) = row.a AND a.uri = row.source "
-        f"MATCH (b) WHERE elementId(b) = row.b AND b.uri = row.target "
-        f"{verb} (a)-[r:{_rel_type(rel_type)}]->(b) SET r {set_op} row.props RETURN count(*) AS written"
-    )
+        f"MERGE (a)-[r:{_rel_type(rel_type)}]->(b) "
+        f"WITH r, row, {had} "
+        f"WITH r, row, {', '.join('had_' + n for n in REPORT_LISTS)}, "
+        f"[i IN range(0, size(coalesce(row.props.claims, [])) - 1) "
+        f"WHERE NOT row.props.claims[i] IN had_claims] AS fresh "
+        f"SET r += row.props, {lists} "
+        f"WITH r, row WHERE row.props.claims IS NOT NULL "
+        f"SET r.reports = size(r.claims), r.article = r.articles[0], "
+        f"r.sentence = r.sentences[0], r.confidence = r.confidences[0] ")
 
 
 def create_relationships(rel_type: str) -> str:
@@ -106,12 +125,17 @@ def create_relationships(rel_type: str) -> str:
     Rows: ``{a: element id, source: uri, b: element id, target: uri, props: map}``.
     Returns ``written``: the rows whose two endpoints were found.
     """
-    return _write_relationships("CREATE", "=", rel_type)
+    return (f"UNWIND $rows AS row {_ENDPOINTS_BY_ID}"
+            f"CREATE (a)-[r:{_rel_type(rel_type)}]->(b) SET r = row.props "
+            f"RETURN count(*) AS written")
 
 
 def merge_relationships(rel_type: str) -> str:
-    """Merge one relationship of ``rel_type`` per row, as :func:`create_relationships` rows."""
-    return _write_relationships("MERGE", "+=", rel_type)
+    """Merge one relationship of ``rel_type`` per row, as :func:`create_relationships` rows;
+    the reports of a relationship already there are added to, not replaced
+    (:data:`REPORT_LISTS`)."""
+    return (f"UNWIND $rows AS row {_ENDPOINTS_BY_ID}"
+            f"CALL (a, b, row) {{ {_merge_reports(rel_type)}}} RETURN count(*) AS written")
 
 
 def merge_relationships_by_uri(rel_type: str, source_label: str, target_label: str) -> str:
@@ -124,7 +148,7 @@ def merge_relationships_by_uri(rel_type: str, source_label: str, target_label: s
         f"UNWIND $rows AS row "
         f"MATCH (a:{_label(source_label)} {{uri: row.source}}) "
         f"MATCH (b:{_label(target_label)} {{uri: row.target}}) "
-        f"MERGE (a)-[r:{_rel_type(rel_type)}]->(b) SET r += row.props"
+        f"CALL (a, b, row) {{ {_merge_reports(rel_type)}}}"
     )
 
 

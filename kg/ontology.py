@@ -54,6 +54,8 @@ class Ontology:
     superclasses: dict[URIRef, frozenset[URIRef]]
     node_classes: frozenset[URIRef]
     relations: frozenset[URIRef]
+    symmetric: frozenset[URIRef] = frozenset()
+    """The relations declared ``owl:SymmetricProperty`` (``news:metWith``)."""
 
     def labels_of(self, cls: URIRef) -> frozenset[str]:
         """Node labels for an instance of ``cls``: its local name and its superclasses'."""
@@ -108,8 +110,10 @@ def build_ontology(graph: Graph) -> Ontology:
         # provenance links are folded into properties, not drawn as edges
         and p not in (NEWS.evidence, NEWS.mention, NEWS.article, NEWS.extractor, NEWS.factuality)
     ) | frozenset(_SCHEMA_RELATIONS)
+    symmetric = frozenset(p for p in graph.subjects(RDF.type, OWL.SymmetricProperty)
+                          if p in relations)
     return Ontology(graph=graph, superclasses=superclasses, node_classes=node_classes,
-                    relations=relations)
+                    relations=relations, symmetric=symmetric)
 
 
 @lru_cache(maxsize=None)

@@ -14,10 +14,12 @@ Nodes are entities, events and articles, keyed by their IRI:
 
 Edges are the ontology's relations between nodes, typed by the predicate's local name in
 UPPER_SNAKE_CASE (``VISITED``, ``LEADER_OF``, ``ACTOR``, ``CONTENT_LOCATION``, ``MENTIONS`` from
-an article to each entity it names), keyed by that type. A direct relation carries the evidence of its asserted claim: ``article``, ``sentence``,
-``confidence``, ``start``, ``end`` and ``claim`` (the claim IRI). Claims, evidence, mentions and
-extractors are folded away; when one fact has several pieces of evidence, the first by
-(article, start offset) is kept, so the projection is deterministic.
+an article to each entity it names), keyed by that type. A direct relation carries the evidence
+of every asserted claim of it (every article that reported it): the first by (article, start
+offset) as ``article``, ``sentence``, ``confidence``, ``start``, ``end`` and ``claim`` (the claim
+IRI), all of them as the lists ``claims``, ``articles``, ``sentences``, ``confidences``, and their
+number as ``reports``. A symmetric relation (``MET_WITH``) is an edge each way, with the same
+reports. Claims, evidence, mentions and extractors are folded away.
 
 Example::
 
@@ -82,21 +84,34 @@ def _evidence(graph: Graph, holder: URIRef) -> dict[str, Any]:
     return min(found, key=lambda p: (p.get("article", ""), p.get("start", -1), str(p)))
 
 
-def _asserted_claims(graph: Graph) -> dict[tuple[URIRef, URIRef, URIRef], dict[str, Any]]:
-    """Evidence properties of each asserted direct relation, keyed by its triple."""
-    best: dict[tuple[URIRef, URIRef, URIRef], dict[str, Any]] = {}
+def _asserted_claims(graph: Graph, symmetric=frozenset()
+                     ) -> dict[tuple[URIRef, URIRef, URIRef], dict[str, Any]]:
+    """Evidence properties of each asserted direct relation, keyed by its triple: those of its
+    first report (by article and offset) as ``article``, ``sentence``, ``confidence``, ``start``,
+    ``end``, ``claim``, and every report's in step as the lists ``claims``, ``articles``,
+    ``sentences``, ``confidences``, with their number as ``reports``. A claim of a symmetric
+    relation is a report of both directions."""
+    found: dict[tuple[URIRef, URIRef, URIRef], list[dict[str, Any]]] = defaultdict(list)
     for claim in graph.subjects(RDF.type, NEWS.Claim):
         if graph.value(claim, NEWS.factuality) != NEWS.Asserted:
             continue
-        triple = (graph.value(claim, RDF.subject), graph.value(claim, RDF.predicate),
-                  graph.value(claim, RDF.object))
+        s, p, o = (graph.value(claim, RDF.subject), graph.value(claim, RDF.predicate),
+                   graph.value(claim, RDF.object))
         props = {**_evidence(graph, claim), "claim": str(claim)}
-        order = (props.get("article", ""), props.get("start", -1), props["claim"])
-        current = best.get(triple)
-        if current is None or order < (current.get("article", ""), current.get("start", -1),
-                                       current["claim"]):
-            best[triple] = props
-    return best
+        found[(s, p, o)].append(props)
+        if p in symmetric and s != o:
+            found[(o, p, s)].append(props)
+    out = {}
+    for triple, reports in found.items():
+        reports.sort(key=lambda r: (r.get("article", ""), r.get("start", -1), r["claim"]))
+        first = dict(reports[0])
+        first.update(claims=[r["claim"] for r in reports],
+                     articles=[r.get("article", "") for r in reports],
+                     sentences=[r.get("sentence", "") for r in reports],
+                     confidences=[float(r.get("confidence", 0.0)) for r in reports],
+                     reports=len(reports))
+        out[triple] = first
+    return out
 
 
 def to_property_graph(graph: Graph, ontology: Ontology | None = None) -> nx.MultiDiGraph:
@@ -113,7 +128,7 @@ def to_property_graph(graph: Graph, ontology: Ontology | None = None) -> nx.Mult
     nodes = {s for s, ls in labels.items() if ls}
 
     pg = nx.MultiDiGraph()
-    claims = _asserted_claims(graph)
+    claims = _asserted_claims(graph, onto.symmetric)
     for node in sorted(nodes):
         props: dict[str, list[Any]] = defaultdict(list)
         edges = []

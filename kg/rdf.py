@@ -267,14 +267,27 @@ class CorpusGraph:
     def settle(self) -> "CorpusGraph":
         """One class per entity (a place keeps its most specific reading), one canonical name
         (the others become skos:altLabel), organisations that are people merged into them,
-        partial person names folded into the full name they end (see :meth:`_fold_people`), and
-        one node for a name typed differently across articles (:meth:`_merge_split_types`)."""
+        partial person names folded into the full name they end (see :meth:`_fold_people`),
+        one node for a name typed differently across articles (:meth:`_merge_split_types`), and
+        symmetric relations both ways (:meth:`_both_ways`)."""
         self.store.update(_SETTLE_TYPES)
         self.store.update(_SETTLE_LABELS)
         self._fold_people()
         self._merge_split_types()
         self.store.update(_SETTLE_LABELS)
+        self._both_ways()
         return self
+
+    def _both_ways(self) -> None:
+        """A symmetric relation (``news:metWith``) holds both ways: its plain triple is written
+        in both directions, so SPARQL and Cypher find it from either end; the claim keeps the
+        direction the article gave."""
+        from kg.ontology import load_ontology
+
+        symmetric = " ".join(f"<{p}>" for p in sorted(load_ontology().symmetric))
+        if symmetric:
+            self.store.update(f"INSERT {{ ?b ?p ?a }} WHERE {{ VALUES ?p {{ {symmetric} }} "
+                              f"?a ?p ?b . FILTER (?a != ?b) }}")
 
     def _fold_people(self) -> int:
         """Merge what the corpus shows to be one person, and return how many nodes went.

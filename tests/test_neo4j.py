@@ -260,3 +260,32 @@ def test_with_neo4j_runs_the_command_and_always_stops(neo4j_settings, tmp_path):
     assert "stopped" in run.stderr
     with pytest.raises(Neo4jConnectionError):
         Neo4jStore(uri, "neo4j", "x")
+
+
+def test_a_relation_read_in_two_articles_keeps_each_report(store, records):
+    """Loading article by article adds each article's evidence to the relationship instead of
+    overwriting the first one's; metWith answers both ways."""
+    import kg
+
+    for record in records:
+        store.load(kg.KnowledgeGraph.from_extractions([record]).to_rdflib())
+    store.load(kg.KnowledgeGraph.from_extractions(records[:1]).to_rdflib())  # again: no change
+    query = ("MATCH (a:Person)-[r:MET_WITH]->(b:Person) WHERE a.label = $who "
+             "RETURN b.label AS other, r.reports AS reports, r.articles AS articles, "
+             "r.sentences AS sentences, r.confidences AS confidences, r.sentence AS first")
+    for who, other in (("Tony Blair", "George Bush"), ("George Bush", "Tony Blair")):
+        (row,) = store.cypher(query, {"who": who}).records()
+        assert row["other"] == other and row["reports"] == 2
+        assert len(set(row["articles"])) == 2 and len(row["sentences"]) == len(row["confidences"]) == 2
+        assert set(row["sentences"]) == {"Tony Blair met George Bush in Washington on Monday.",
+                                         "George Bush visited London and met Tony Blair."}
+        assert row["first"] == row["sentences"][0]
+    # the embedded projection of the whole corpus holds the same reports
+    whole = kg.KnowledgeGraph.from_extractions(records)
+    (embedded,) = whole.cypher(query, {"who": "Tony Blair"}).records()
+    (loaded,) = store.cypher(query, {"who": "Tony Blair"}).records()
+    assert embedded == loaded
+    # a relationship with one report keeps the single-report shape
+    (visit,) = store.cypher("MATCH (a)-[r:VISITED]->(c) WHERE c.label = 'London' "
+                            "RETURN r.reports AS n, r.articles AS articles").rows
+    assert visit[0] == 1 and len(visit[1]) == 1

@@ -162,3 +162,112 @@ def test_embedded_cypher_refuses_undirected_patterns(small_graph):
     with pytest.raises(UnsupportedFeature, match="undirected.*--neo4j"):
         run_cypher(pg, "MATCH (a:Person)-[r]-(b) RETURN a.label AS a")
     assert run_cypher(pg, "MATCH (a:City)<-[:VISITED]-(b) RETURN b.label AS who").rows == [("Ismail Haniyeh",)]
+
+
+def test_parameters_bind_safely_and_default_to_everything(small_graph):
+    from kg.query import QueryError, bind_parameters
+
+    store = store_from_graph(small_graph)
+    statements = read_query(str(QUERIES / "statements.rq"))
+    speakers = {row[0] for row in run_sparql(store, statements).rows}
+    assert speakers == {"Ismail Haniyeh"}  # the only speaker with a quote, without a parameter
+    assert run_sparql(store, statements, {"speaker": "Hamas"}).rows == []
+    # a value is a term, never query text: this is a name nobody has, not an injection
+    hostile = 'x" } ?a ?b ?c . { "'
+    assert run_sparql(store, statements, {"speaker": hostile}).rows == []
+    assert '"x\\" } ?a ?b ?c . { \\""' in bind_parameters(statements, {"speaker": hostile})
+    with pytest.raises(QueryError, match="no parameter speakr; its parameters: speaker"):
+        run_sparql(store, statements, {"speakr": "x"})
+
+
+def test_date_parameters_are_typed_literals_in_both_engines(small_graph):
+    from datetime import date
+
+    store = store_from_graph(small_graph)
+    pg = to_property_graph(small_graph)
+    sparql = read_query(str(QUERIES / "events_in_range.rq"))
+    cypher = read_query(str(QUERIES / "events_in_range.cypher"))
+    params = {"from": date(2024, 3, 26)}
+    in_range = run_sparql(store, sparql, params).rows
+    assert in_range and all(row[1] >= "2024-03-26" for row in in_range)
+    assert sorted(run_cypher(pg, cypher, params=params).rows, key=repr) == sorted(in_range, key=repr)
+    assert len(run_sparql(store, sparql).rows) > len(in_range)
+
+
+def test_cli_param_and_compact_names(graph_file):
+    result = kg("query", graph_file, "--sparql", str(QUERIES / "statements.rq"),
+                "--param", "speaker=Ismail Haniyeh", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {r["actor"] for r in json.loads(result.output)} == {"Ismail Haniyeh"}
+    result = kg("query", graph_file, "--sparql",
+                "SELECT ?p ?o WHERE { ?s rdfs:label 'Ismail Haniyeh' ; ?p ?o } ORDER BY ?p ?o")
+    assert "news:visited" in result.output and "res:entity/place/tehran" in result.output
+    assert "https://w3id.org" not in result.output
+    result = kg("query", graph_file, "--cypher", str(QUERIES / "statements.cypher"),
+                "--param", "speaker=Hamas", "--format", "csv")
+    assert result.output.splitlines() == ["actor,quote,sentence"]
+
+
+def test_cli_construct_writes_rdf(graph_file):
+    from rdflib import Graph
+
+    result = kg("query", graph_file, "--sparql",
+                "CONSTRUCT { ?a news:visited ?b } WHERE { ?a news:visited ?b }")
+    assert result.exit_code == 0, result.output
+    built = Graph().parse(data=result.output, format="turtle")
+    assert len(built) == 1
+    result = kg("query", graph_file, "--sparql", "DESCRIBE <https://w3id.org/kg-news/resource/article/a1>",
+                "--format", "json")
+    assert json.loads(result.output)["@graph"]
+
+
+def test_cli_missing_query_file_and_unknown_prefix(graph_file):
+    result = CliRunner().invoke(main, ["query", graph_file, "--sparql", "queries/visit.rq"])
+    assert result.exit_code == 2 and "no such query file: queries/visit.rq" in result.output
+    result = CliRunner().invoke(main, ["query", graph_file, "--sparql", "SELECT ?x { ?x dc:title ?t }"])
+    assert result.exit_code == 2
+    assert "unknown prefix 'dc:'" in result.output and "expected one of" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text,rows", [
+    ("MATCH (a:Person) WHERE a.label = 'Ismail Haniyeh' RETURN a.label AS name",
+     [("Ismail Haniyeh",)]),
+    ("MATCH (e:Statement)-[:ACTOR]->(a:Person) RETURN a.label AS name, count(*) AS n",
+     [("Ismail Haniyeh", 1)]),
+])
+def test_embedded_cypher_reads_single_quotes_and_count_star(small_graph, text, rows):
+    assert run_cypher(to_property_graph(small_graph), text).rows == rows
+
+
+@pytest.mark.parametrize("text,feature", [
+    ("MATCH (a:Person) WITH a RETURN a.label AS name", "WITH"),
+    ("MATCH (a:Person) OPTIONAL MATCH (a)-[:VISITED]->(c) RETURN a.label, c.label", "OPTIONAL MATCH"),
+    ("UNWIND [1, 2] AS x RETURN x", "UNWIND"),
+])
+def test_embedded_cypher_names_what_it_does_not_support(graph_file, text, feature):
+    result = CliRunner().invoke(main, ["query", graph_file, "--cypher", text])
+    assert result.exit_code == 1
+    assert f"does not support {feature}" in result.output and "--neo4j" in result.output
+    assert "syntax error" not in result.output
+
+
+def test_met_with_answers_both_ways_in_both_engines():
+    import kg
+    from conftest import _record
+
+    one = _record("a", "Tony Blair met Jacques Chirac.", "2005-01-10",
+                  [("Person", "Tony Blair", "metWith", "Person", "Jacques Chirac")])
+    graph = kg.KnowledgeGraph.from_extractions([one])
+    sparql = graph.sparql("SELECT ?b WHERE { ?a rdfs:label 'Jacques Chirac' ; news:metWith/rdfs:label ?b }")
+    cypher = graph.cypher("MATCH (a:Person)-[:MET_WITH]->(b) WHERE a.label = 'Jacques Chirac' "
+                          "RETURN b.label AS b")
+    assert sparql.rows == cypher.rows == [("Tony Blair",)]
+    # the claim keeps the direction the article gave; the graph still conforms
+    assert graph.sparql("SELECT ?s WHERE { ?c rdf:predicate news:metWith ; rdf:subject/rdfs:label ?s }"
+                        ).rows == [("Tony Blair",)]
+    assert graph.validate().conforms
+    # the reverse edge carries the same evidence
+    (row,) = graph.cypher("MATCH (a)-[r:MET_WITH]->(b) WHERE a.label = 'Jacques Chirac' "
+                          "RETURN r.sentence AS s, r.reports AS n").rows
+    assert row == ("Tony Blair met Jacques Chirac.", 1)

@@ -315,10 +315,15 @@ class _Reader:
         return tuple(found), first_date
 
     def relation_edges(self, entities: Mapping[str, ViewNode]) -> Iterable[ViewEdge]:
+        from kg.ontology import load_ontology, local_name, upper_snake
+
+        symmetric = {upper_snake(local_name(p)) for p in load_ontology().symmetric}
         for u, v, k, data in self.pg.edges(keys=True, data=True):
             type_ = str(data.get("type") or k).upper()
             if u not in entities or v not in entities or type_ in _NOT_RELATIONS:
                 continue
+            if type_ in symmetric and str(u) > str(v) and self.pg.has_edge(v, u, key=k):
+                continue  # one edge for a relation that holds both ways
             evidence, published = self.evidence(data)
             yield ViewEdge(id=f"r:{u}|{type_}|{v}|{k}", source=str(u), target=str(v), type=type_,
                            label=str(data.get("label") or _words(type_)),
