@@ -20,13 +20,8 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.namespaces import ONTOLOGY_DIR
+from kg.namespaces import CONTEXT_FILE, CONTEXT_IRI  # noqa: F401  (kg's own context, shipped)
 from kg.serialize import UnreadableGraph
-
-CONTEXT_IRI = "https://w3id.org/kg-news/context.jsonld"
-"""The IRI by which a document names kg's own context."""
-CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
-"""The shipped file holding that context (written by ``kg export``)."""
 
 
 class JsonLdError(UnreadableGraph):

@@ -16,7 +16,8 @@ ONTOLOGY_FILE = ONTOLOGY_DIR / "news.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 CONTEXT_IRI = "https://w3id.org/kg-news/context.jsonld"
-"""The IRI of the JSON-LD context that ``CONTEXT_FILE`` holds (kg writes the context embedded)."""
+"""The IRI by which a document names kg's own JSON-LD context, the one ``CONTEXT_FILE`` holds
+(kg writes it embedded; :mod:`kg.jsonld` reads a document that names it from the file)."""
 
 SCHEMA = Namespace("https://schema.org/")
 RES = Namespace("https://w3id.org/kg-news/resource/")

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, XSD
 from kg.namespaces import PREFIXES, bind_prefixes
 
 FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld",
-           ".json-ld": "json-ld"}
+           ".json-ld": "json-ld", ".rdf": "xml", ".owl": "xml"}
 _QUAD_FORMATS = {"trig", "nquads"}
 
 
