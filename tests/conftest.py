@@ -247,3 +247,44 @@ def news_records():
 def records():
     """:func:`news_records`: two hand-made ArticleExtractions sharing Blair and Bush."""
     return news_records()
+
+
+_FIRST = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hamid", "Ines", "Jonas",
+          "Karim", "Lena", "Marco", "Nadia", "Omar", "Paula", "Rafael", "Sara", "Tomas", "Yusuf"]
+_LAST = ["Abbas", "Berger", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanov",
+         "Jensen", "Khan", "Larsen", "Moreau", "Novak", "Okafor", "Petrov", "Rossi", "Schmidt"]
+_PLACES = ["Vienna", "Cairo", "Lisbon", "Oslo", "Ankara", "Nairobi", "Lima", "Hanoi", "Quito",
+           "Dakar", "Sofia", "Tunis", "Riga", "Accra", "Bogota", "Manila"]
+_ORGS = ["Harbour Union", "Northern Bank", "Green Party", "Metro Council", "River Trust",
+         "Star Airlines", "Delta Foundation", "Civic Forum"]
+
+
+def synthetic_records(articles: int, seed: int = 1):
+    """``articles`` hand-made extractions over a shared cast (people, places, organisations), with
+    relations and dated events spread over 2005: a stand-in for a BBC-sized corpus in tests that
+    must not need the shared data."""
+    import random
+
+    rng = random.Random(seed)
+    people = [f"{f} {l}" for f in _FIRST for l in _LAST]
+    rng.shuffle(people)
+    cast = people[: max(8, articles // 2)]
+    out = []
+    for n in range(articles):
+        who = rng.sample(cast[: 6 + n // 2], 3)
+        place = rng.choice(_PLACES)
+        org = rng.choice(_ORGS)
+        day = f"2005-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        text = (f"{who[0]} met {who[1]} in {place}. {who[0]} visited {place}. "
+                f"{who[2]} works for {org}. {who[1]} said it went well.")
+        out.append(_record(
+            f"syn-{n}", text, day,
+            [("Person", who[0], "metWith", "Person", who[1]),
+             ("Person", who[0], "visited", "City", place),
+             ("Person", who[2], "worksFor", "Organization", org)],
+            [("Meeting", "met", [("participant", who[0]), ("participant", who[1]),
+                                 ("place", place)], day),
+             ("Visit", "visited", [("actor", who[0]), ("destination", place)], day),
+             ("Statement", "said", [("actor", who[1])], day)],
+            title=f"Story {n}"))
+    return out

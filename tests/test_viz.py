@@ -13,6 +13,10 @@ import pytest
 from PIL import Image
 from rdflib import RDF, RDFS, Literal, URIRef
 
+import kg
+from click.testing import CliRunner
+from conftest import synthetic_records
+from kg.cli import main
 from kg.namespaces import NEWS
 from kg.property_graph import to_property_graph
 from kg.viz import FocusNotFound, UnknownPictureFormat, output_format, write_viz
@@ -212,3 +216,46 @@ def test_write_viz_picks_the_format_from_the_extension(small_graph, tmp_path):
     assert output_format("x.HTM") == "html"
     with pytest.raises(UnknownPictureFormat):
         output_format("x.gif")
+
+
+@pytest.mark.parametrize("articles,top", [(20, None), (200, None), (200, 15)])
+def test_picture_draws_only_what_it_labels(tmp_path, articles, top):
+    from kg.viz import DEFAULT_TOP
+    from kg.viz.model import top_actors
+
+    graph = kg.KnowledgeGraph.from_extractions(synthetic_records(articles))
+    view = top_actors(actor_view(to_property_graph(graph.to_rdflib())), top or DEFAULT_TOP)
+    assert len(view.nodes) == min(top or DEFAULT_TOP, len(view.nodes))
+    report = draw_picture(view, tmp_path / "actors.png")
+    assert report.unlabelled == []
+    drawn = {n.id for n in report.view.nodes}
+    assert {k[2:] for k in report.boxes if k.startswith("n:")} == drawn  # every node its label
+    boxes = list(report.boxes.values())
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    written = graph.viz(tmp_path / "cli.svg", top=top)
+    assert written.nodes == len(drawn)
+    everyone = len(actor_view(to_property_graph(graph.to_rdflib())).nodes)
+    assert (f"beyond the top {top or DEFAULT_TOP}" in written.summary()) == (everyone > len(drawn))
+
+
+def test_timeline_picture_at_200_articles(tmp_path):
+    from kg.viz.timeline import draw_timeline
+
+    graph = kg.KnowledgeGraph.from_extractions(synthetic_records(200))
+    report = draw_timeline(actor_view(to_property_graph(graph.to_rdflib())), tmp_path / "timeline.png")
+    assert report.events == 400 and report.labels >= 20
+    assert report.labels + len(report.dropped_labels) == report.events
+    boxes = list(report.boxes.values())
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert (tmp_path / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    result = CliRunner().invoke(main, ["viz", str(graph_file_of(graph, tmp_path)), "-o",
+                                       str(tmp_path / "t.svg"), "--timeline"])
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "t.svg").read_text()
+    assert "2005-01-01" in svg or "2005-03-01" in svg
+
+
+def graph_file_of(graph, tmp_path):
+    path = tmp_path / "g.ttl"
+    graph.serialize(path)
+    return path

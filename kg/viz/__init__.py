@@ -65,8 +65,13 @@ def output_format(output: str | Path) -> str:
     return fmt
 
 
+DEFAULT_TOP = 40
+"""How many of the most connected actors a static picture draws by default."""
+
+
 def write_viz(graph: rdflib.Graph, output: str | Path, *, events: EventsMode = "fold",
-              focus: str | None = None, hops: int = 2, title: str | None = None) -> VizReport:
+              focus: str | None = None, hops: int = 2, title: str | None = None,
+              top: int | None = None, timeline: bool = False) -> VizReport:
     """Draw the actors of ``graph`` into ``output``; the extension picks page or picture.
 
     Args:
@@ -75,7 +80,12 @@ def write_viz(graph: rdflib.Graph, output: str | Path, *, events: EventsMode = "
         events: ``"fold"`` events into actor-to-actor edges, or ``"show"`` them as nodes.
         focus: centre on the actor with this name (label or alias).
         hops: with ``focus``, how many actor-to-actor steps to keep.
-        title: the page or picture title (default: taken from the output file name).
+        title: the page or picture title (default: "Actors", or "Events in time").
+        top: draw only the ``top`` most connected actors (a picture draws
+            :data:`DEFAULT_TOP` by default, the page all of them); a picture draws no node
+            without its label, leaving out those it finds no room for.
+        timeline: the events by date and class instead of the network: a page opened on its
+            timeline (the network beside it), or a timeline picture.
 
     Raises:
         UnknownPictureFormat: the output's extension is not one of :data:`OUTPUT_FORMATS`.
@@ -88,18 +98,27 @@ def write_viz(graph: rdflib.Graph, output: str | Path, *, events: EventsMode = "
     fmt = output_format(output)
     view = actor_view(to_property_graph(graph), events=events, focus=focus, hops=hops)
     if title is None:
-        title = f"Actors around {view.focus}" if view.focus else "Actors"
-    positions = layout_positions(view)
+        title = ("Events in time" if timeline else
+                 f"Actors around {view.focus}" if view.focus else "Actors")
+    if top is not None or (fmt != "html" and not timeline):
+        from kg.viz.model import top_actors
+
+        view = top_actors(view, DEFAULT_TOP if top is None else top)
     dropped: list[str] = []
     if fmt == "html":
         from kg.viz.html import write_html
 
-        write_html(view, output, title=title, positions=positions)
+        write_html(view, output, title=title, positions=layout_positions(view),
+                   timeline_first=timeline)
+    elif timeline:
+        from kg.viz.timeline import draw_timeline
+
+        dropped = draw_timeline(view, output, fmt=fmt, title=title).dropped_labels
     else:
         from kg.viz.picture import draw_picture
 
-        dropped = draw_picture(view, output, fmt=fmt, title=title,
-                               positions=positions).dropped_labels
+        drawn = draw_picture(view, output, fmt=fmt, title=title, positions=layout_positions(view))
+        dropped, view = drawn.dropped_labels, drawn.view
     return VizReport(output=str(output), format=fmt, nodes=len(view.nodes), edges=len(view.edges),
                      seconds=time.perf_counter() - started, left_out=dict(view.left_out),
                      dropped_labels=dropped)

@@ -18,12 +18,20 @@ from kg.cli_query import EXIT_STATUS
 @click.option("--events", type=click.Choice(["fold", "show"]), default="fold", show_default=True,
               help="Fold events into actor-to-actor edges, or show them as nodes.")
 @click.option("--title", default=None, help="Title of the page or picture.")
-def viz(graph, output, focus, hops, events, title):
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Draw only the N most connected actors (pictures: 40 by default; every drawn "
+                   "node has its label).")
+@click.option("--timeline", is_flag=True,
+              help="The events by date and class: a page opened on its timeline, or a "
+                   "timeline picture.")
+def viz(graph, output, focus, hops, events, title, top, timeline):
     """Draw who relates to whom in GRAPH: an offline HTML page or a static picture.
 
     \b
     kg viz out/graph.ttl -o actors.html
     kg viz out/graph.ttl -o actors.png --focus "Ismail Haniyeh" --hops 1
+    kg viz out/graph.ttl -o actors.png --top 25
+    kg viz out/graph.ttl -o timeline.svg --timeline
     """
     from kg.cli import read_graph_file
     from kg.serialize import WriteFailed
@@ -35,7 +43,8 @@ def viz(graph, output, focus, hops, events, title):
         raise click.UsageError(str(exc)) from None
     rdf = read_graph_file(graph).graph
     try:
-        report = write_viz(rdf, output, events=events, focus=focus, hops=hops, title=title)
+        report = write_viz(rdf, output, events=events, focus=focus, hops=hops, title=title,
+                           top=top, timeline=timeline)
     except FocusNotFound as exc:
         raise click.BadParameter(str(exc), param_hint="'--focus'") from None
     except WriteFailed as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.viz.layout import Positions, layout_positions
-from kg.viz.model import ActorView
+from kg.viz.model import ActorView, timeline_events
 from kg.viz.palette import EVENT_BORDER, KIND_COLOURS, colour_of, node_size
 
 # Pixels per layout unit (the median edge is one unit long).
@@ -66,10 +66,13 @@ def page_data(view: ActorView, positions: Positions | None = None) -> dict[str, 
              for (k, is_event), c in sorted(kind_counts.items(),
                                              key=lambda kv: (kv[0][1], _kind_order(kv[0][0])))]
     all_dates = sorted(e.date for e in view.edges if e.date)
+
     return {
         "nodes": nodes, "edges": edges, "kinds": kinds,
-        "relationTypes": [{"name": t, "count": c}
+        "relationTypes": [{"name": t, "label": t.replace("_", " ").lower(), "count": c}
                           for t, c in sorted(Counter(e.type for e in view.edges).items())],
+        "events": [{"id": t.id, "label": t.label, "date": t.date, "kind": t.kind,
+                    "edges": list(t.edges)} for t in timeline_events(view)],
         "dateMin": all_dates[0] if all_dates else None,
         "dateMax": all_dates[-1] if all_dates else None,
         "focus": next((n.id for n in view.nodes if n.label == view.focus and not n.is_event),
@@ -91,8 +94,14 @@ def _json_for_script(data: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def generate_html(view: ActorView, *, title: str = "Actors", positions: Positions | None = None
-                  ) -> str:
+def generate_timeline_html(view: ActorView, *, title: str = "Events in time",
+                           positions: Positions | None = None) -> str:
+    """The page for ``view`` opened on its timeline (the network stays beside it)."""
+    return generate_html(view, title=title, positions=positions, timeline_first=True)
+
+
+def generate_html(view: ActorView, *, title: str = "Actors", positions: Positions | None = None,
+                  timeline_first: bool = False) -> str:
     """The page for ``view`` as one HTML string; it loads nothing from the network.
 
     Example::
@@ -108,16 +117,19 @@ def generate_html(view: ActorView, *, title: str = "Actors", positions: Position
                f"<script>{_static('cytoscape.min.js')}</script>\n"
                f"<script>{_static('actors.js')}</script>")
     body = _BODY.format(title=html.escape(title), summary=html.escape(data["summary"]))
-    return _PAGE.format(title=html.escape(title), style=_static("actors.css"), body=body,
+    page = _PAGE.format(title=html.escape(title), style=_static("actors.css"), body=body,
                         scripts=scripts)
+    if timeline_first:
+        page = page.replace("<body>", '<body class="timeline-first">', 1)
+    return page
 
 
 def write_html(view: ActorView, out: str | Path | IO[str], *, title: str = "Actors",
-               positions: Positions | None = None) -> None:
+               positions: Positions | None = None, timeline_first: bool = False) -> None:
     """Write the page for ``view`` to a path (atomically) or an open text file."""
     from kg.serialize import atomic_write
 
-    text = generate_html(view, title=title, positions=positions)
+    text = generate_html(view, title=title, positions=positions, timeline_first=timeline_first)
     if hasattr(out, "write"):
         out.write(text)
     else:
@@ -177,4 +189,10 @@ _BODY = """<aside id="panel">
 <div id="stage">
   <div id="cy" role="img" aria-label="Actor relationship graph"></div>
   <section id="details" aria-live="polite"></section>
+  <section id="kg-timeline" aria-label="Events by date and class">
+    <div class="timeline-head"><strong>Timeline</strong> <span class="muted">drag across it to
+    show the events of those dates in the network; double-click to show all; click an event for
+    its evidence</span></div>
+    <svg id="timeline-svg" role="img"></svg>
+  </section>
 </div>"""

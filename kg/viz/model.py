@@ -413,3 +413,53 @@ def _find_focus(name: str, entities: Mapping[str, ViewNode]) -> str:
         if len(close) < 5 and wanted and wanted in label.casefold() and label not in close:
             close.append(label)
     raise FocusNotFound(name, close[:5])
+
+
+def top_actors(view: ActorView, n: int) -> ActorView:
+    """``view`` with its ``n`` most connected nodes only (by degree, then name) and the edges
+    between them; what went is counted in ``left_out``."""
+    if len(view.nodes) <= n:
+        return view
+    degrees = view.degrees()
+    ranked = sorted(view.nodes, key=lambda nd: (-degrees[nd.id], nd.label.casefold(), nd.id))
+    keep = {nd.id for nd in ranked[:max(n, 0)]}
+    left_out = dict(view.left_out)
+    left_out[f"entities beyond the top {n}"] = len(view.nodes) - len(keep)
+    return ActorView(nodes=tuple(nd for nd in view.nodes if nd.id in keep),
+                     edges=tuple(e for e in view.edges if e.source in keep and e.target in keep),
+                     events=view.events, focus=view.focus, hops=view.hops, left_out=left_out)
+
+
+def without(view: ActorView, ids: set[str]) -> ActorView:
+    """``view`` less the nodes ``ids`` (and their edges), counted in ``left_out``."""
+    left_out = dict(view.left_out)
+    key = "entities whose label found no room"
+    left_out[key] = left_out.get(key, 0) + len(ids)
+    return ActorView(nodes=tuple(nd for nd in view.nodes if nd.id not in ids),
+                     edges=tuple(e for e in view.edges if e.source not in ids and e.target not in ids),
+                     events=view.events, focus=view.focus, hops=view.hops, left_out=left_out)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One dated event of a view: what the timeline draws."""
+
+    id: str                          # the event's IRI
+    label: str                       # "Visit: George Bush - London (2005-02-01)"
+    date: str                        # ISO, as precise as the text gave it
+    kind: str                        # the event class: Visit, Meeting, CasualtyReport, ...
+    edges: tuple[str, ...]           # ids of the view's edges that stand for it
+
+
+def timeline_events(view: ActorView) -> list[TimelineEvent]:
+    """The dated events of ``view``, one each however many edges stand for it, by date."""
+    found: dict[str, tuple[ViewEdge, list[str]]] = {}
+    for e in view.edges:
+        if e.event and e.date:
+            found.setdefault(e.event, (e, []))[1].append(e.id)
+    out = []
+    for event, (e, edges) in found.items():
+        label = e.event_label or e.label
+        kind = label.split(":", 1)[0] if ":" in label else e.type.replace("_", " ").title().replace(" ", "")
+        out.append(TimelineEvent(event, label, e.date, kind, tuple(edges)))
+    return sorted(out, key=lambda t: (t.date, t.kind, t.label, t.id))

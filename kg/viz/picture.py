@@ -43,7 +43,9 @@ class PictureReport:
     node_labels: int = 0
     edge_labels: int = 0
     dropped_labels: list[str] = field(default_factory=list)
+    unlabelled: list[str] = field(default_factory=list)  # ids of nodes drawn without a label
     boxes: dict[str, Box] = field(default_factory=dict)  # placed labels, in pixels
+    view: ActorView | None = None  # what was drawn
 
 
 def draw_picture(view: ActorView, out: str | Path | IO[bytes], *, fmt: str | None = None,
@@ -62,9 +64,20 @@ def draw_picture(view: ActorView, out: str | Path | IO[bytes], *, fmt: str | Non
         raise ValueError(f"unknown picture format {fmt!r}; use one of {', '.join(PICTURE_FORMATS)}")
     if positions is None:
         positions = layout_positions(view)
+    from kg.viz.model import without
+
     with plt.rc_context({"font.family": "DejaVu Sans", "svg.hashsalt": "kg",
                          "path.simplify": True}):
         fig, report = _figure(view, positions, title, dpi)
+        # A node is drawn only with its label: those whose label found no room go, and the
+        # picture is drawn again (the rest keep their places).
+        for _ in range(6):
+            if not report.unlabelled:
+                break
+            plt.close(fig)
+            view = without(view, set(report.unlabelled))
+            fig, report = _figure(view, positions, title, dpi)
+        report.view = view
         try:
             with nullcontext(out) if hasattr(out, "write") else atomic_write(out) as handle:
                 fig.savefig(handle, format=fmt, dpi=dpi, facecolor="white",
@@ -180,7 +193,7 @@ def _label(fig, ax, view, positions, diam, degrees, by_id, pairs, order, report,
         return bb.width, bb.height
 
     node_size_pt = 10 if len(view.nodes) <= 60 else 8
-    labelled = order[:_MAX_NODE_LABELS]
+    labelled = order if len(order) <= _MAX_NODE_LABELS else order[:_MAX_NODE_LABELS]
     requests = []
     for nd in labelled:
         x, y, r = anchor[nd.id]
@@ -203,6 +216,7 @@ def _label(fig, ax, view, positions, diam, degrees, by_id, pairs, order, report,
         box = boxes.get(f"n:{nd.id}")
         if box is None:
             report.dropped_labels.append(nd.label)
+            report.unlabelled.append(nd.id)
             continue
         cx, cy = box.centre
         x, y, r = anchor[nd.id]

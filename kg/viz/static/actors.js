@@ -40,7 +40,7 @@
     style: [
       { selector: "node", style: {
         "background-color": "data(colour)", "width": "data(size)", "height": "data(size)",
-        "label": "data(label)", "font-size": 14, "min-zoomed-font-size": 7,
+        "label": "", "font-size": 14,
         "text-valign": "bottom", "text-margin-y": 3, "color": "#222",
         "text-outline-color": "#fff", "text-outline-width": 2,
         "border-width": 1, "border-color": "#555", "border-opacity": 0.5 } },
@@ -50,14 +50,16 @@
         "width": 1.2, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
         "curve-style": fast ? "haystack" : "bezier", "control-point-step-size": 34,
         "target-arrow-shape": fast ? "none" : "triangle", "arrow-scale": 0.8,
-        "font-size": 11, "min-zoomed-font-size": 7,
-        "text-rotation": "autorotate", "color": "#445",
+        "font-size": 11, "color": "#445",
         "text-background-color": "#fff", "text-background-opacity": 0.85,
         "text-background-padding": 1 } },
-      // A large graph labels only the edges in view once zoomed in (see labelEdgesInView):
-      // measuring 10,000 labels would stall every full redraw for seconds.
-      { selector: fast ? "edge.labelled, edge.hover, edge:selected" : "edge",
-        style: { "label": "data(label)" } },
+      // Edge labels, like node labels, only where placeLabels() found room (and on hover):
+      // measuring 10,000 labels would also stall every full redraw for seconds.
+      { selector: "edge.labelled, edge.hover, edge:selected",
+        style: { "label": "data(label)", "min-zoomed-font-size": 0 } },
+      // Node labels: only those placeLabels() found room for, at LABEL_PX on screen.
+      { selector: "node.labelled, node.hover, node:selected",
+        style: { "label": "data(label)", "min-zoomed-font-size": 0, "z-index": 20 } },
       { selector: "edge.unasserted", style: { "line-style": "dashed" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "node.focus", style: { "border-width": 4, "border-color": "#000" } },
@@ -71,13 +73,96 @@
 
   performance.mark("kg-cytoscape");
 
+  /* ---- node labels: the most connected first, each where it overlaps no other and stays in
+   * view, at LABEL_PX on screen whatever the zoom; more appear as you zoom in or filter ---- */
+  var LABEL_PX = 13, LABEL_FONT = LABEL_PX + "px system-ui, 'DejaVu Sans', sans-serif";
+  var EDGE_PX = 11, EDGE_FONT = EDGE_PX + "px system-ui, 'DejaVu Sans', sans-serif";
+  var measurer = document.createElement("canvas").getContext("2d");
+  measurer.font = LABEL_FONT;
+  var labelWidth = {};
+  function widthOf(n) {
+    var id = n.id();
+    if (labelWidth[id] === undefined) labelWidth[id] = measurer.measureText(n.data("label")).width + 6;
+    return labelWidth[id];
+  }
+  var byDegree = cy.nodes().sort(function (a, b) {
+    return b.data("degree") - a.data("degree") || (a.data("label") < b.data("label") ? -1 : 1);
+  });
+  var labelBoxes = [];
+  function placeLabels() {
+    var zoom = cy.zoom(), w = cy.width(), h = cy.height(), cell = 64, grid = {};
+    var margin = 4, lineH = LABEL_PX + 6, limit = fast ? 400 : 1500;
+    function keys(b) {
+      var out = [];
+      for (var i = Math.floor(b.x1 / cell); i <= Math.floor(b.x2 / cell); i++)
+        for (var j = Math.floor(b.y1 / cell); j <= Math.floor(b.y2 / cell); j++) out.push(i + "," + j);
+      return out;
+    }
+    function free(b) {
+      return keys(b).every(function (k) {
+        return !(grid[k] || []).some(function (o) {
+          return b.x1 < o.x2 + 2 && o.x1 < b.x2 + 2 && b.y1 < o.y2 + 1 && o.y1 < b.y2 + 1;
+        });
+      });
+    }
+    function take(b) { keys(b).forEach(function (k) { (grid[k] = grid[k] || []).push(b); }); }
+    var chosen = [];
+    labelBoxes = [];
+    byDegree.forEach(function (n) {
+      if (chosen.length >= limit || n.hasClass("hidden")) return;
+      var p = n.renderedPosition(), r = n.renderedHeight() / 2, tw = widthOf(n);
+      var b = { x1: p.x - tw / 2, x2: p.x + tw / 2, y1: p.y + r + 1, y2: p.y + r + 1 + lineH };
+      if (b.x1 < margin || b.x2 > w - margin || b.y1 < margin || b.y2 > h - margin) return;
+      if (!free(b)) return;
+      take(b); chosen.push(n); b.id = n.id(); labelBoxes.push(b);
+    });
+    var labelledNode = {};
+    chosen.forEach(function (n) { labelledNode[n.id()] = true; });
+    // then the edges between labelled nodes, once zoomed in far enough to tell them apart
+    var edges = [];
+    if (zoom >= 0.5) {
+      measurer.font = EDGE_FONT;
+      cy.edges().forEach(function (e) {
+        if (edges.length >= 300 || e.hasClass("hidden")) return;
+        if (!labelledNode[e.source().id()] || !labelledNode[e.target().id()]) return;
+        var m = e.renderedMidpoint(), tw = measurer.measureText(e.data("label")).width + 4;
+        var b = { x1: m.x - tw / 2, x2: m.x + tw / 2, y1: m.y - EDGE_PX / 2 - 2, y2: m.y + EDGE_PX / 2 + 2 };
+        if (b.x1 < margin || b.x2 > w - margin || b.y1 < margin || b.y2 > h - margin || !free(b)) return;
+        take(b); edges.push(e); b.id = e.id(); labelBoxes.push(b);
+      });
+      measurer.font = LABEL_FONT;
+    }
+    var next = cy.collection(chosen), nextEdges = cy.collection(edges);
+    cy.batch(function () {
+      cy.nodes(".labelled").difference(next).removeClass("labelled");
+      next.addClass("labelled");
+      cy.edges(".labelled").difference(nextEdges).removeClass("labelled");
+      nextEdges.addClass("labelled");
+      cy.style().selector("node.labelled, node.hover, node:selected").style({
+        "font-size": LABEL_PX / zoom, "text-margin-y": 2 / zoom,
+        "text-outline-width": 2 / zoom }).update();
+      cy.style().selector("edge.labelled, edge.hover, edge:selected").style({
+        "font-size": EDGE_PX / zoom, "text-background-padding": 1 / zoom }).update();
+    });
+  }
+  var labelTimer = null;
+  function placeLabelsSoon() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(placeLabels, 120);
+  }
+  cy.on("viewport", placeLabelsSoon);
+
   // Fit to node positions only: cytoscape's own fit measures every label first, which takes
-  // seconds at 10,000 edges. A small graph is not blown up past 1.4x.
+  // seconds at 10,000 edges. The margin leaves room for the labels of the most connected
+  // nodes; a small graph is not blown up past 1.4x.
   function viewportFor(eles) {
     var bb = eles.nodes().boundingBox({ includeLabels: false, includeOverlays: false });
-    var pad = 60, w = cy.width(), h = cy.height();
+    var w = cy.width(), h = cy.height();
     if (!isFinite(bb.w) || !eles.nodes().length) return null;
-    var zoom = Math.min(1.4, (w - 2 * pad) / Math.max(bb.w, 1), (h - 2 * pad) / Math.max(bb.h, 1));
+    var widest = 0;
+    byDegree.slice(0, 30).forEach(function (n) { widest = Math.max(widest, widthOf(n)); });
+    var padX = Math.max(40, widest / 2 + 8), padY = 30 + LABEL_PX;
+    var zoom = Math.min(1.4, (w - 2 * padX) / Math.max(bb.w, 1), (h - 2 * padY) / Math.max(bb.h, 1));
     zoom = Math.max(cy.minZoom(), zoom);
     return { zoom: zoom, pan: { x: w / 2 - zoom * (bb.x1 + bb.w / 2), y: h / 2 - zoom * (bb.y1 + bb.h / 2) } };
   }
@@ -87,6 +172,7 @@
     if (animate) cy.animate(vp, { duration: 250 }); else cy.viewport(vp);
   }
   fitTo(cy.elements(), false);
+  placeLabels();
   /* ---- filters ---------------------------------------------------------------------- */
   var state = { search: "", kinds: {}, relations: {}, from: "", to: "", undated: true };
   data.kinds.forEach(function (k) { state.kinds[k.name] = true; });
@@ -107,7 +193,7 @@
     $("kind-filters").appendChild(checkbox("kinds", k.name, k.name, k.count, sw));
   });
   data.relationTypes.forEach(function (r) {
-    $("relation-filters").appendChild(checkbox("relations", r.name, r.name, r.count, null));
+    $("relation-filters").appendChild(checkbox("relations", r.name, r.label || r.name, r.count, null));
   });
   ["date-from", "date-to"].forEach(function (id) {
     if (data.dateMin) { $(id).min = data.dateMin; $(id).max = data.dateMax; }
@@ -158,6 +244,7 @@
     });
     var shown = showCounts(visibleEdges);
     if (q && shown) fitTo(cy.elements().not(".hidden"), true);
+    placeLabelsSoon();
   }
 
   function showCounts(visibleEdges) {
@@ -284,39 +371,129 @@
     var f = cy.getElementById(data.focus);
     f.addClass("focus");
   }
-  var labelled = cy.collection();
-  function labelEdgesInView() {
-    var next = cy.collection();
-    if (cy.zoom() >= 0.6) {
-      var ext = cy.extent();
-      var inView = function (p) {
-        return p.x >= ext.x1 && p.x <= ext.x2 && p.y >= ext.y1 && p.y <= ext.y2;
-      };
-      var both = cy.collection(), either = cy.collection();
-      cy.edges().not(".hidden").forEach(function (e) {
-        var s = inView(e.source().position()), t = inView(e.target().position());
-        if (s && t) both.merge(e);
-        if (s || t) either.merge(e);
-      });
-      // Edges within view first; past 600 labels there are too many to read anyway.
-      next = either.length <= 600 ? either : (both.length <= 600 ? both : cy.collection());
+  /* ---- timeline: events by date (x) and class (rows); a brush filters the network -------- */
+  var SVG = "http://www.w3.org/2000/svg";
+  var timeline = { marks: [], brushed: null };
+  function svgEl(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function dayNumber(iso) {   // days since 1970 of YYYY, YYYY-MM or YYYY-MM-DD (UTC)
+    var p = iso.split("-");
+    return Date.UTC(+p[0], p[1] ? +p[1] - 1 : 0, p[2] ? +p[2] : 1) / 86400000;
+  }
+  function isoDay(n) { return new Date(n * 86400000).toISOString().slice(0, 10); }
+  function drawTimeline() {
+    var svg = $("timeline-svg");
+    if (!svg) return;
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var events = data.events || [];
+    var w = svg.clientWidth, h = svg.clientHeight;
+    if (!events.length || !w || !h) {
+      svg.appendChild(svgEl("text", { x: 8, y: 18 }, "No dated events."));
+      return;
     }
-    cy.batch(function () {
-      labelled.difference(next).removeClass("labelled");
-      next.difference(labelled).addClass("labelled");
+    var kinds = [];
+    events.forEach(function (ev) { if (kinds.indexOf(ev.kind) < 0) kinds.push(ev.kind); });
+    kinds.sort();
+    var probe = svgEl("text", { x: 0, y: 0, "class": "lane-label" }, "");
+    svg.appendChild(probe);
+    var left = 0;
+    kinds.forEach(function (k) { probe.textContent = k; left = Math.max(left, probe.getBBox().width); });
+    svg.removeChild(probe);
+    left += 14;
+    var right = 12, top = 4, axis = 22;
+    var lane = Math.max(8, (h - top - axis) / kinds.length);
+    var lo = dayNumber(events[0].date), hi = dayNumber(events[events.length - 1].date);
+    if (hi - lo < 1) { lo -= 1; hi += 1; }
+    var span = hi - lo;
+    var x = function (iso) { return left + (dayNumber(iso) - lo) / span * (w - left - right); };
+    timeline.x = x; timeline.left = left; timeline.right = w - right; timeline.lo = lo; timeline.span = span;
+    kinds.forEach(function (k, i) {
+      var y = top + i * lane + lane / 2;
+      svg.appendChild(svgEl("line", { x1: left, x2: w - right, y1: y, y2: y, stroke: "#e3e3e3" }));
+      svg.appendChild(svgEl("text", { x: left - 8, y: y + 4, "text-anchor": "end", "class": "lane-label" }, k));
     });
-    labelled = next;
+    // date ticks in ISO, as many as fit without touching
+    var ticks = Math.max(2, Math.min(8, Math.floor((w - left - right) / 90)));
+    var base = top + kinds.length * lane;
+    svg.appendChild(svgEl("line", { x1: left, x2: w - right, y1: base, y2: base, stroke: "#999" }));
+    for (var t = 0; t <= ticks; t++) {
+      var day = lo + span * t / ticks, tx = left + (w - left - right) * t / ticks;
+      svg.appendChild(svgEl("line", { x1: tx, x2: tx, y1: base, y2: base + 4, stroke: "#999" }));
+      svg.appendChild(svgEl("text", { x: tx, y: base + 16, "text-anchor": t === 0 ? "start" : t === ticks ? "end" : "middle",
+                                      "class": "tick" }, isoDay(day)));
+    }
+    var colour = {};
+    (data.kinds || []).forEach(function (k) { if (k.event) colour[k.name] = k.colour; });
+    var radius = Math.max(3, Math.min(6, lane / 3));
+    timeline.marks = events.map(function (ev) {
+      var y = top + kinds.indexOf(ev.kind) * lane + lane / 2;
+      var mark = svgEl("circle", { cx: x(ev.date), cy: y, r: radius, "class": "mark",
+                                   fill: colour[ev.kind] || "#F0E442", "data-id": ev.id });
+      mark.appendChild(svgEl("title", {}, ev.date + " · " + ev.label));
+      mark.addEventListener("mousedown", function (e) { e.stopPropagation(); });
+      mark.addEventListener("click", function (e) {
+        e.stopPropagation();
+        var edge = cy.getElementById(ev.edges[0]);
+        if (edge.length) { pinned = edge; describe(edge); }
+      });
+      svg.appendChild(mark);
+      return { ev: ev, node: mark };
+    });
+    timeline.brushRect = svgEl("rect", { x: 0, y: top, width: 0, height: base - top, "class": "brush",
+                                         visibility: "hidden" });
+    svg.appendChild(timeline.brushRect);
+    markSelection();
   }
-  if (fast) {
-    var labelTimer = null;
-    cy.on("viewport", function () {
-      clearTimeout(labelTimer);
-      labelTimer = setTimeout(labelEdgesInView, 250);
+  function markSelection() {
+    timeline.marks.forEach(function (m) {
+      var d = m.ev.date, inside = (!state.from || d >= state.from) && (!state.to || d <= state.to);
+      m.node.setAttribute("class", "mark" + (inside ? "" : " dim"));
     });
   }
+  function brushTo(from, to) {
+    state.from = from; state.to = to;
+    $("date-from").value = from; $("date-to").value = to;
+    applyFilters(); markSelection();
+  }
+  (function brushing() {
+    var svg = $("timeline-svg"), start = null;
+    if (!svg) return;
+    function dayAt(px) {
+      var f = Math.min(1, Math.max(0, (px - timeline.left) / (timeline.right - timeline.left)));
+      return isoDay(Math.round(timeline.lo + f * timeline.span));
+    }
+    function px(e) { return e.clientX - svg.getBoundingClientRect().left; }
+    svg.addEventListener("mousedown", function (e) { start = px(e); });
+    svg.addEventListener("mousemove", function (e) {
+      if (start === null || !timeline.brushRect) return;
+      var a = Math.min(start, px(e)), b = Math.max(start, px(e));
+      timeline.brushRect.setAttribute("x", a); timeline.brushRect.setAttribute("width", b - a);
+      timeline.brushRect.setAttribute("visibility", "visible");
+    });
+    window.addEventListener("mouseup", function (e) {
+      if (start === null) return;
+      var a = Math.min(start, px(e)), b = Math.max(start, px(e));
+      start = null;
+      if (b - a < 3) { timeline.brushRect.setAttribute("visibility", "hidden"); return; }
+      brushTo(dayAt(a), dayAt(b));
+    });
+    svg.addEventListener("dblclick", function () {
+      timeline.brushRect.setAttribute("visibility", "hidden");
+      brushTo("", "");
+    });
+  })();
+  drawTimeline();
+  window.addEventListener("resize", drawTimeline);
+  ["date-from", "date-to"].forEach(function (id) { $(id).addEventListener("change", markSelection); });
 
   window.kgViz = { cy: cy, data: data, state: state, applyFilters: applyFilters,
-                   describe: describe, ready: false };
+                   describe: describe, ready: false, timeline: timeline, brushTo: brushTo,
+                   labelPx: LABEL_PX, placeLabels: placeLabels,
+                   labelBoxes: function () { return labelBoxes; } };
   showCounts(cy.edges().length);   // nothing is filtered yet
   performance.mark("kg-filtered");
   cy.ready(function () {
