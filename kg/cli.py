@@ -209,3 +209,28 @@ main.add_command(load)
 
 from kg.viz.cli import viz  # noqa: E402  (kg viz, issue 5)
 main.add_command(viz)
+
+
+@main.command(epilog=EXIT_STATUS)
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds a query may run before it is answered with 503.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Queries evaluated at a time.")
+def serve(graph, host, port, timeout, workers):
+    """Serve GRAPH read-only: SPARQL at /sparql, the actor page at /actors, the timeline at
+    /timeline.
+
+    \b
+    kg serve out/graph.ttl
+    curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' \\
+         http://127.0.0.1:8000/sparql
+    """
+    source = read_graph_file(graph)
+    click.echo(f"serving {len(source)} triples of {graph} at http://{host}:{port}/sparql "
+               f"(Ctrl-C stops)", err=True)
+    source.serve(host=host, port=port, timeout=timeout, workers=workers,
+                 title=Path(graph).name)

@@ -250,3 +250,127 @@ def test_page_script_links_only_http_addresses(browser, tmp_path):
         ".map(function (a) { return a.getAttribute('href'); });")
     assert hrefs == ["https://w3id.org/kg-news/resource/article/a1"]
     assert "Sentence 3." in browser.find_element("id", "details").text
+
+
+# --- readable past one story: synthetic corpora of 20 and 200 articles --------------------------
+
+def _label_boxes(driver) -> list[dict]:
+    """The rendered boxes of every label on screen, as cytoscape measures them, with font sizes."""
+    return driver.execute_script("""
+        var cy = kgViz.cy, out = [];
+        cy.elements('.labelled').forEach(function (e) {
+          var b = e.renderedBoundingBox({includeNodes: false, includeEdges: false,
+                                         includeLabels: true, includeOverlays: false});
+          out.push({id: e.id(), edge: e.isEdge(), x1: b.x1, x2: b.x2, y1: b.y1, y2: b.y2,
+                    px: parseFloat(e.renderedStyle('font-size'))});
+        });
+        return out;""")
+
+
+def _overlapping(boxes, slack=0.5):
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["x1"] < b["x2"] - slack and b["x1"] < a["x2"] - slack and \
+                    a["y1"] < b["y2"] - slack and b["y1"] < a["y2"] - slack:
+                pairs.append((a["id"], b["id"]))
+    return pairs
+
+
+@pytest.mark.parametrize("articles", [20, 200])
+def test_labels_are_readable_apart_and_unclipped_on_first_open(browser, tmp_path, articles):
+    import kg
+    from conftest import synthetic_records
+
+    graph = kg.KnowledgeGraph.from_extractions(synthetic_records(articles))
+    page = tmp_path / f"corpus{articles}.html"
+    report = graph.viz(page)
+    browser.get(page.resolve().as_uri())
+    wait_until_drawn(browser)
+    time.sleep(0.3)  # past the debounce of a second placement
+    assert _console_problems(browser) == []
+    boxes = _label_boxes(browser)
+    nodes = [b for b in boxes if not b["edge"]]
+    assert len(nodes) >= min(20, report.nodes // 2), len(nodes)
+    assert min(b["px"] for b in boxes) >= 10
+    assert _overlapping(boxes) == []
+    w, h = browser.execute_script("return [kgViz.cy.width(), kgViz.cy.height()];")
+    clipped = [b["id"] for b in boxes if b["x1"] < 0 or b["y1"] < 0 or b["x2"] > w or b["y2"] > h]
+    assert clipped == []
+    busiest = browser.execute_script(
+        "return kgViz.cy.nodes().max(function (n) { return n.data('degree'); }).ele.id();")
+    assert busiest in {b["id"] for b in nodes}
+    browser.save_screenshot(str(tmp_path / f"corpus{articles}.png"))
+    # zooming in shows more labels, still apart and at the same size on screen
+    browser.execute_script("var cy = kgViz.cy; cy.zoom({level: cy.zoom() * 2.5, "
+                           "renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});")
+    time.sleep(0.4)
+    zoomed = _label_boxes(browser)
+    assert _overlapping(zoomed) == [] and min(b["px"] for b in zoomed) >= 10
+    if articles == 200:
+        shown = len([b for b in zoomed if not b["edge"]])
+        visible = browser.execute_script(
+            "var cy = kgViz.cy, e = cy.extent(); return cy.nodes().filter(function (n) {"
+            " var p = n.position(); return p.x > e.x1 && p.x < e.x2 && p.y > e.y1 && p.y < e.y2; }).length;")
+        assert shown >= min(visible, 25) * 0.6
+
+
+def test_timeline_shows_events_brushing_filters_the_network_and_events_open_evidence(browser, tmp_path):
+    import kg
+    from conftest import synthetic_records
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    graph = kg.KnowledgeGraph.from_extractions(synthetic_records(20))
+    page = tmp_path / "timeline.html"
+    graph.viz(page)
+    browser.get(page.resolve().as_uri())
+    wait_until_drawn(browser)
+    marks = browser.find_elements("css selector", "#timeline-svg .mark")
+    events = browser.execute_script("return kgViz.data.events.length;")
+    assert len(marks) == events >= 40   # a Meeting and a Visit per article
+    lanes = [t.text for t in browser.find_elements("css selector", "#timeline-svg .lane-label")]
+    assert lanes == ["Meeting", "Visit"]
+    ticks = [t.text for t in browser.find_elements("css selector", "#timeline-svg .tick")]
+    assert ticks and all(len(t) == 10 and t[4] == "-" and t[7] == "-" for t in ticks)  # ISO
+    everything = _visible(browser)
+    svg = browser.find_element("id", "timeline-svg")
+    width = svg.size["width"]
+    ActionChains(browser).move_to_element_with_offset(svg, -width // 2 + 140, 0).click_and_hold() \
+        .move_by_offset(width // 3, 0).release().perform()
+    state = _wait_for(browser, lambda: browser.execute_script(
+        "return kgViz.state.from && [kgViz.state.from, kgViz.state.to];"))
+    assert state[0] < state[1]
+    nodes, edges = _wait_for(browser, lambda: _visible(browser) if _visible(browser) != everything else None)
+    assert edges < everything[1]
+    dates = browser.execute_script(
+        "return kgViz.cy.edges().filter(function (e) { return e.visible(); })"
+        ".map(function (e) { return e.data('date'); });")
+    assert dates and all(state[0] <= d <= state[1] for d in dates)
+    assert browser.find_element("id", "date-from").get_attribute("value") == state[0]
+    # an event opens its evidence
+    browser.find_element("css selector", "#timeline-svg .mark:not(.dim)").click()
+    details = _wait_for(browser, lambda: browser.find_element("id", "details").text)
+    assert " met " in details and "in " in details
+    ActionChains(browser).double_click(svg).perform()
+    assert _wait_for(browser, lambda: _visible(browser) == everything)
+    browser.save_screenshot(str(tmp_path / "timeline.png"))
+    assert _console_problems(browser) == []
+
+
+def test_served_pages_open_in_the_browser(browser):
+    import kg
+    from conftest import news_records
+    from test_server import running
+
+    with running(kg.KnowledgeGraph.from_extractions(news_records())) as base:
+        for path in ("/actors", "/timeline"):
+            browser.get(base + path)
+            wait_until_drawn(browser)
+            assert _console_problems(browser) == []
+            labels = browser.execute_script(
+                "return kgViz.cy.nodes('.labelled').map(function (n) { return n.data('label'); });")
+            assert {"Tony Blair", "George Bush"} <= set(labels)
+        timeline_first = browser.execute_script(
+            "return document.body.classList.contains('timeline-first') && "
+            "document.getElementById('kg-timeline').getBoundingClientRect().height;")
+        assert timeline_first > 250
