@@ -162,3 +162,42 @@ def count_nodes_and_relationships() -> str:
 def delete_all() -> str:
     """Delete every node and relationship in one transaction (tests use it to start clean)."""
     return "MATCH (n) DETACH DELETE n"
+
+
+# ---------------------------------------------------------------- the load lock
+# One node, (:KgLoadLock {name: "kg load"}), says which loader is writing: two loads at once
+# could write one relationship twice (see kg.neo4j_store). It lives only while a load runs.
+
+LOAD_LOCK_LABEL = "KgLoadLock"
+
+
+def create_load_lock_constraint() -> str:
+    """Uniqueness of the lock's name, so two loaders MERGE one lock node, never two."""
+    return (f"CREATE CONSTRAINT kg_load_lock IF NOT EXISTS FOR (l:{LOAD_LOCK_LABEL}) "
+            "REQUIRE l.name IS UNIQUE")
+
+
+def acquire_load_lock() -> str:
+    """Take the lock for ``$owner`` if it is free, ours, or its holder's heartbeat is older than
+    ``$stale_ms`` (a killed loader); returns ``free`` (whether we hold it now) and ``owner``.
+
+    The first SET takes the node's write lock before the owner is read, so two loaders cannot
+    both see it free (Neo4j's documented way to avoid lost updates)."""
+    return (f"MERGE (l:{LOAD_LOCK_LABEL} {{name: 'kg load'}}) SET l.claimed = true "
+            "WITH l, (l.owner IS NULL OR l.owner = $owner "
+            "OR l.heartbeat < timestamp() - $stale_ms) AS free "
+            "SET l.owner = CASE WHEN free THEN $owner ELSE l.owner END, "
+            "l.heartbeat = CASE WHEN free THEN timestamp() ELSE l.heartbeat END "
+            "RETURN free, l.owner AS owner")
+
+
+def renew_load_lock() -> str:
+    """The holder's heartbeat."""
+    return (f"MATCH (l:{LOAD_LOCK_LABEL} {{name: 'kg load'}}) WHERE l.owner = $owner "
+            "SET l.heartbeat = timestamp()")
+
+
+def release_load_lock() -> str:
+    """Remove the lock node if ``$owner`` holds it."""
+    return (f"MATCH (l:{LOAD_LOCK_LABEL} {{name: 'kg load'}}) WHERE l.owner = $owner "
+            "DELETE l")

@@ -22,10 +22,13 @@ deadlocked, and the driver's retry of a deadlock costs about a second; ``CREATE`
 by side did not). A load into an empty database thus looks nothing up row by row and merges
 nothing. Loading is idempotent (loading twice changes no count) and incremental (a second
 article's graph merges with the entities it shares). A relationship is one per (source, type,
-target); its evidence properties are those of the last graph loaded. One limit: two loads run
-at the same moment into one database could each write a relationship to a node the other has
-just created, one by ``CREATE`` and one by ``MERGE``, and so write it twice; load one graph at
-a time (an all-``MERGE`` loader relied on Neo4j's locks instead, and was slower).
+target); its evidence properties are those of the last graph loaded. Two loads at the same
+moment into one database could each write a relationship to a node the other has just created,
+one by ``CREATE`` and one by ``MERGE``, and so write it twice (2,045 duplicates in 1 of 13
+tries); so a load holds a lock in the database, one ``KgLoadLock`` node that lives while it
+runs, and a second load waits for it. The holder renews a heartbeat on the lock every few
+seconds: the lock of a loader killed mid-load is taken over once its heartbeat is
+``LOCK_STALE_SECONDS`` old.
 
 Where the time goes (``bench/neo4j_load.py``, 96,216 nodes and 41,800 relationships): nearly
 all of it is Neo4j's own CPU, most of it in the node phase, and most of that maintaining the
@@ -61,6 +64,14 @@ DEFAULT_BATCH_SIZE = 10_000
 """Rows per ``UNWIND`` statement (and per transaction)."""
 DEFAULT_WORKERS = 2
 """Batches written at a time."""
+RETRY_SECONDS = 5.0
+"""How long the driver retries a transaction that failed on a transient error (a deadlock, a
+lost connection) before kg reports it; the driver's default, 30 s per batch in flight, made a
+load into a stopped Neo4j take 87 s."""
+LOCK_STALE_SECONDS = 60.0
+"""A load lock whose heartbeat is older than this belongs to a loader that died."""
+LOCK_WAIT_SECONDS = 600.0
+"""How long a load waits for another one to finish before it gives up."""
 
 
 class Neo4jConnectionError(ConnectionError):
@@ -79,6 +90,7 @@ class LoadReport:
     labels_added: int = 0
     batches: int = 0
     seconds: float = 0.0
+    lock_wait_seconds: float = 0.0
     node_seconds: float = 0.0
     relationship_seconds: float = 0.0
     nodes_by_label: dict[str, int] = field(default_factory=dict)
@@ -93,10 +105,12 @@ class LoadReport:
         self.batches += 1
 
     def summary(self) -> str:
+        waited = (f" (waited {self.lock_wait_seconds:.1f}s for another load)"
+                  if self.lock_wait_seconds >= 0.5 else "")
         return (f"loaded {self.nodes} nodes and {self.relationships} relationships in "
-                f"{self.batches} batches, {self.seconds:.1f}s: created {self.nodes_created} nodes, "
-                f"{self.relationships_created} relationships, set {self.properties_set} "
-                f"properties, added {self.labels_added} labels")
+                f"{self.batches} batches, {self.seconds:.1f}s{waited}: created "
+                f"{self.nodes_created} nodes, {self.relationships_created} relationships, set "
+                f"{self.properties_set} properties, added {self.labels_added} labels")
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -126,7 +140,8 @@ class Neo4jStore:
         self.database = database
         try:
             self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
-                                                      connection_timeout=10)
+                                                      connection_timeout=10,
+                                                      max_transaction_retry_time=RETRY_SECONDS)
             self._driver.verify_connectivity()
         except neo4j.exceptions.AuthError:
             raise Neo4jConnectionError(
@@ -156,8 +171,10 @@ class Neo4jStore:
             raise QuerySyntaxError(f"Cypher syntax error: {exc.message}") from None
         except neo4j.exceptions.AuthError:
             raise Neo4jConnectionError(f"Neo4j at {self.uri} refused the login") from None
-        except neo4j.exceptions.ServiceUnavailable as exc:
-            raise Neo4jConnectionError(f"lost Neo4j at {self.uri}: {exc}") from None
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
+                neo4j.exceptions.DatabaseUnavailable) as exc:  # the last: a server shutting down
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise Neo4jConnectionError(f"lost Neo4j at {self.uri}: {reason}") from None
         except neo4j.exceptions.Neo4jError as exc:
             raise QueryError(f"Neo4j: {exc.message}") from None
 
@@ -257,7 +274,68 @@ class Neo4jStore:
         report = LoadReport(nodes=pg.number_of_nodes(), relationships=pg.number_of_edges())
         for label in cypher.key_labels():
             self._run(cypher.create_uri_constraint(label))
+        try:
+            with self.load_lock(report):
+                self._load_locked(pg, batch_size, workers, report)
+        except Neo4jConnectionError as exc:
+            raise Neo4jConnectionError(
+                f"{str(exc).rstrip(': ')}; the load stopped after {report.batches} batches "
+                f"(loading is idempotent: load again once Neo4j is back)") from None
+        report.seconds = time.perf_counter() - began
+        return report
 
+    @contextmanager
+    def load_lock(self, report: LoadReport | None = None,
+                  wait: float = LOCK_WAIT_SECONDS) -> Iterator[str]:
+        """Hold the database's load lock (waiting up to ``wait`` seconds for another loader);
+        yields the owner id written on it. See the module notes."""
+        import os
+        import socket
+        import threading
+        import uuid
+
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._run(cypher.create_load_lock_constraint())
+        began = time.perf_counter()
+        while True:
+            try:
+                record = self._run(cypher.acquire_load_lock(), owner=owner,
+                                   stale_ms=int(LOCK_STALE_SECONDS * 1000)).records[0]
+            except QueryError:  # the lock node went away under us (its holder released it)
+                record = None
+            if record is not None and record["free"]:
+                break
+            if time.perf_counter() - began > wait:
+                holder = record["owner"] if record is not None else "another loader"
+                raise QueryError(f"another kg load ({holder}) has been writing to Neo4j at "
+                                 f"{self.uri} for more than {wait:.0f}s; try again later")
+            time.sleep(0.2)
+        if report is not None:
+            report.lock_wait_seconds = time.perf_counter() - began
+        stop = threading.Event()
+
+        def heartbeat() -> None:
+            while not stop.wait(LOCK_STALE_SECONDS / 6):
+                try:
+                    self._run(cypher.renew_load_lock(), owner=owner)
+                except (QueryError, Neo4jConnectionError):
+                    pass  # a lost server is the load's error to report, not this thread's
+
+        beating = threading.Thread(target=heartbeat, name="kg-load-lock", daemon=True)
+        beating.start()
+        try:
+            yield owner
+        finally:
+            stop.set()
+            beating.join()
+            try:
+                self._run(cypher.release_load_lock(), owner=owner)
+            except (QueryError, Neo4jConnectionError):
+                pass  # the server is gone: the lock goes stale and the next load takes it
+
+    def _load_locked(self, pg: nx.MultiDiGraph, batch_size: int, workers: int,
+                     report: LoadReport) -> None:
+        """The two phases of a load, under the load lock."""
         node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         key_of: dict[str, str] = {}
         for node, data in pg.nodes(data=True):
@@ -285,8 +363,6 @@ class Neo4jStore:
             report.relationships_by_type[rel_type] = report.relationships_by_type.get(rel_type, 0) + 1
         self._write_relationships(edge_groups, key_of, batch_size, workers, report)
         report.relationship_seconds = time.perf_counter() - phase_began
-        report.seconds = time.perf_counter() - began
-        return report
 
     def _write_nodes(self, node_groups: dict[tuple[str, ...], list[dict[str, Any]]],
                      key_of: dict[str, str], batch_size: int, workers: int,

@@ -24,6 +24,12 @@ running() {
         && tr '\0' ' ' < "/proc/$(cat "$STATE/pid")/cmdline" 2>/dev/null | grep -q kg.neo4j.Launcher
 }
 
+alive() {
+    # Whether the child just started is still there (not gone, not a zombie). Not `running`:
+    # until the forked shell has exec'd java its command line is this script's.
+    [[ -r "/proc/$1/stat" ]] && [[ "$(sed 's/^.*) //' "/proc/$1/stat" | cut -c1)" != Z ]]
+}
+
 print_env() {
     echo "NEO4J_URI=bolt://127.0.0.1:$(cat "$STATE/port")"
     echo "NEO4J_USER=neo4j"
@@ -67,13 +73,16 @@ start() {
                --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
                --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
                -Dlog4j2.disable.jmx=true)
+    # Emptied here, not by the child's redirection: the loop below must not read the READY line
+    # of the previous run before the child has opened the log.
+    : > "$STATE/log"
     # setsid: the server must outlive this script and not get the caller's Ctrl-C.
     setsid java "${jvm[@]}" -cp "$TOOL/target/classes:$TOOL/target/lib/*" kg.neo4j.Launcher \
         "$STATE/home" "$port" "$PASSWORD" > "$STATE/log" 2>&1 < /dev/null &
     echo $! > "$STATE/pid"
     local waited=0
     until grep -q '^READY' "$STATE/log" 2>/dev/null; do
-        if ! running; then
+        if ! alive "$(cat "$STATE/pid")"; then
             log "Neo4j exited during start-up; last lines of $STATE/log:"
             tail -20 "$STATE/log" >&2
             rm -f "$STATE/pid"

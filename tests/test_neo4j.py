@@ -289,3 +289,71 @@ def test_a_relation_read_in_two_articles_keeps_each_report(store, records):
     (visit,) = store.cypher("MATCH (a)-[r:VISITED]->(c) WHERE c.label = 'London' "
                             "RETURN r.reports AS n, r.articles AS articles").rows
     assert visit[0] == 1 and len(visit[1]) == 1
+
+
+# ---------------------------------------------------------------- loads at the same time
+
+def _shared_graph(graph_builder, n_people=120, n_links=600):
+    """Many relationships between a few shared nodes: what two concurrent loads race on."""
+    import random
+
+    rng = random.Random(7)
+    gb = graph_builder()
+    people = [gb.entity(NEWS.Person, f"person/p{i}", f"Person {i}") for i in range(n_people)]
+    for j in range(n_links):
+        a, b = rng.sample(people, 2)
+        gb.relation(a, NEWS.metWith, b, f"Person {a} met person {b} ({j}).", start=j)
+    return gb.graph
+
+
+def test_two_loads_at_once_write_each_relationship_once(store, graph_builder, neo4j_settings,
+                                                        tmp_path):
+    graph = tmp_path / "shared.ttl"
+    _shared_graph(graph_builder).serialize(graph, format="turtle")
+    env = {**__import__("os").environ, "NEO4J_URI": neo4j_settings["uri"],
+           "NEO4J_USER": neo4j_settings["user"], "NEO4J_PASSWORD": neo4j_settings["password"]}
+    kg_bin = str(Path(sys.executable).with_name("kg"))
+    expected = None
+    for attempt in range(5):
+        store.clear()
+        loads = [subprocess.Popen([kg_bin, "load", str(graph), "--batch-size", "40"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for _ in range(2)]
+        outputs = [p.communicate(timeout=300)[0] for p in loads]
+        assert [p.returncode for p in loads] == [0, 0], outputs
+        counts = store.counts()
+        duplicates = store.query("MATCH (a)-[r]->(b) WITH a, type(r) AS t, b, count(r) AS n "
+                                 "WHERE n > 1 RETURN count(*) AS pairs").rows[0][0]
+        assert duplicates == 0, (attempt, outputs)
+        expected = expected or counts
+        assert counts == expected
+    single = Neo4jStore(neo4j_settings["uri"], neo4j_settings["user"], neo4j_settings["password"])
+    with single:
+        single.clear()
+        from kg.serialize import read_graph
+
+        single.load(read_graph(graph))
+        assert single.counts() == expected
+    assert store.query("MATCH (l:KgLoadLock) RETURN count(l) AS n").rows == [(0,)]
+
+
+def test_a_load_waits_for_the_lock_and_takes_a_dead_loaders_lock(store, small_graph):
+    import threading
+    import time as clock
+
+    from kg import neo4j_store
+
+    done = threading.Event()
+    with store.load_lock():
+        worker = threading.Thread(target=lambda: (store.load(small_graph), done.set()))
+        worker.start()
+        assert not done.wait(1.5)          # the second load waits while the lock is held
+    worker.join(60)
+    assert done.is_set() and store.counts() == (15, 26)
+    # a loader killed mid-load leaves its lock; once its heartbeat is stale it is taken over
+    store.query("CREATE (:KgLoadLock {name: 'kg load', owner: 'dead', "
+                "heartbeat: timestamp() - $old})", old=int(neo4j_store.LOCK_STALE_SECONDS * 1000) + 1)
+    started = clock.perf_counter()
+    report = store.load(small_graph)
+    assert clock.perf_counter() - started < 30 and report.lock_wait_seconds < 5
+    assert store.query("MATCH (l:KgLoadLock) RETURN count(l) AS n").rows == [(0,)]

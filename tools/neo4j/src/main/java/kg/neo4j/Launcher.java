@@ -51,13 +51,29 @@ public final class Launcher {
             stopped.countDown();
         }));
 
-        // The default user must change its password before first use; set ours up front.
-        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
+        // The default user must change its password before first use; set ours up front. On a
+        // restart the home already has it, and Neo4j refuses to set the same password again.
+        try {
+            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+        } catch (RuntimeException e) {
+            if (!samePassword(e)) {
+                throw e;
+            }
+        }
 
         System.out.println("READY bolt://127.0.0.1:" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    private static boolean samePassword(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("Old password and new password cannot be the same")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
