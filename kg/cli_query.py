@@ -38,13 +38,15 @@ def _neo4j_options(f):
 def _open_store(uri, user, password, database):
     import logging
 
-    from kg.neo4j_store import Neo4jConnectionError, Neo4jStore
+    from kg.neo4j_store import Neo4jAddressError, Neo4jConnectionError, Neo4jStore
 
     # the driver logs a warning for each retry and an error for each dropped connection; kg
     # says once, in one line, what happened
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     try:
         return Neo4jStore(uri, user, password, database)
+    except Neo4jAddressError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--neo4j'") from None
     except Neo4jConnectionError as exc:
         raise click.ClickException(str(exc)) from None
 

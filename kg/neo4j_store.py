@@ -78,6 +78,13 @@ class Neo4jConnectionError(ConnectionError):
     """Neo4j is unreachable or refused the credentials; the message is one line."""
 
 
+class Neo4jAddressError(Neo4jConnectionError):
+    """An address that is no Bolt URI (``http://...``): a usage mistake."""
+
+
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
 @dataclass
 class LoadReport:
     """What a load did: the projection's size and Neo4j's own counters."""
@@ -138,6 +145,10 @@ class Neo4jStore:
 
         self.uri = uri
         self.database = database
+        scheme = uri.partition("://")[0].lower() if "://" in uri else ""
+        if scheme not in BOLT_SCHEMES:  # the driver would try its HTTP API for http://
+            raise Neo4jAddressError(f"{uri!r} is no Bolt address: kg talks to Neo4j over Bolt, "
+                                    f"e.g. bolt://127.0.0.1:7687 (schemes: {', '.join(BOLT_SCHEMES)})")
         try:
             self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
                                                       connection_timeout=10,

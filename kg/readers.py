@@ -89,19 +89,43 @@ def _iter_raw(inputs: Iterable, stdin: IO[bytes] | None) -> Iterator[Item]:
             continue
         path = Path(spec)
         if path.is_dir():
-            for file in folder_files(path):
-                yield from _read_file(file, file.relative_to(path).with_suffix("").as_posix())
+            for entry in _folder_entries(path):
+                if entry.is_file():
+                    yield from _read_file(entry, entry.relative_to(path).with_suffix("").as_posix())
+                else:
+                    yield Skipped(str(entry), _not_a_file(entry))
         elif path.is_file():
             yield from _read_file(path, path.stem)
+        elif path.exists() or path.is_symlink():
+            yield Skipped(spec, _not_a_file(path))
         else:
             yield Skipped(spec, "no such file or folder")
+
+
+def _folder_entries(folder: Path) -> list[Path]:
+    """Everything in ``folder`` and its subfolders but the folders, in a stable order (hidden
+    files and folders are left out)."""
+    return sorted(p for p in folder.rglob("*") if not p.is_dir()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def folder_files(folder: Path) -> list[Path]:
     """The files of ``folder`` and its subfolders that kg reads, in a stable order (hidden files
     and folders are left out)."""
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    return [p for p in _folder_entries(folder) if p.is_file()]
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path``, found in a folder, is not read: it is no regular file."""
+    if path.is_symlink() and not path.exists():
+        return "broken symbolic link"
+    if path.is_fifo():
+        return "a named pipe (FIFO), not a file"
+    if path.is_socket():
+        return "a socket, not a file"
+    if path.is_block_device() or path.is_char_device():
+        return "a device, not a file"
+    return "not a regular file"
 
 
 def _read_file(path: Path, article_id: str) -> Iterator[Item]:
@@ -114,7 +138,7 @@ def _read_file(path: Path, article_id: str) -> Iterator[Item]:
     except OSError as exc:
         yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
         return
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and unicode_bom(data) is None:  # UTF-16 text has NUL bytes
         yield Skipped(str(path), "binary file")
         return
     text, warning = decode(data)
@@ -129,7 +153,7 @@ def _read_file(path: Path, article_id: str) -> Iterator[Item]:
     if not text.strip():
         yield Skipped(str(path), "empty file")
         return
-    yield _article_from_fields(article_id, text, meta, str(path))
+    yield _article_or_skip(article_id, text, meta, str(path))
 
 
 def _read_stdin(data: bytes) -> Iterator[Item]:
@@ -138,15 +162,43 @@ def _read_stdin(data: bytes) -> Iterator[Item]:
         yield Warning_("<stdin>", warning)
     if not text.strip():
         yield Skipped("<stdin>", "empty input")
-    elif text.lstrip().startswith("{"):
+    elif _looks_like_jsonl(text):
         yield from parse_jsonl(text, "<stdin>")
     else:
         meta, body = split_front_matter(text)
-        yield _article_from_fields("stdin", body, meta, "<stdin>")
+        yield _article_or_skip("stdin", body, meta, "<stdin>")
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    """Whether stdin is JSON Lines: its first line is a JSON object (text may start with "{")."""
+    first = text.lstrip().split("\n", 1)[0]
+    if not first.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+_UNICODE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                 (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def unicode_bom(data: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte order mark at the start of ``data`` names."""
+    return next((encoding for bom, encoding in _UNICODE_BOMS if data.startswith(bom)), None)
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """UTF-8 text of ``data``, or its cp1252 reading with a warning."""
+    """UTF-8 text of ``data`` (UTF-16 or UTF-32 with a byte order mark), or its cp1252 reading
+    with a warning."""
+    encoding = unicode_bom(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff"), None
+        except UnicodeDecodeError as exc:
+            return data.decode(encoding, errors="replace").removeprefix("\ufeff"), \
+                f"not valid {encoding.upper()} (byte {exc.start}); bad bytes replaced"
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -170,52 +222,93 @@ def parse_jsonl(text: str, source: str) -> Iterator[Item]:
         except json.JSONDecodeError as exc:
             yield Skipped(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            yield Skipped(where, "invalid JSON (nested too deeply)")
+            continue
         if not isinstance(obj, dict):
             yield Skipped(where, "expected a JSON object")
             continue
         yield from _read_object(obj, where)
 
 
+_METADATA = ("title", "url", "source")
+
+
 def _read_object(obj: dict, where: str) -> Iterator[Item]:
-    """The article of one JSON object (a JSON Lines line, or a dict given to ``kg.build``)."""
+    """The article of one JSON object (a JSON Lines line, or a dict given to ``kg.build``).
+
+    Values are taken as they are, never as Python reprs: an id is a non-empty string or an
+    integer, the text a non-empty string, ``title``, ``url`` and ``source`` strings (or null),
+    and anything else is a skip with its reason.
+    """
     missing = [k for k in ("id", "text") if k not in obj]
     if missing:
         yield Skipped(where, f"missing {' and '.join(repr(k) for k in missing)}")
         return
+    article_id = obj["id"]
+    if isinstance(article_id, int) and not isinstance(article_id, bool):
+        article_id = str(article_id)
+    if not isinstance(article_id, str) or not article_id.strip():
+        yield Skipped(where, f"'id' must be a non-empty string or an integer, not "
+                             f"{json.dumps(obj['id'], ensure_ascii=False)[:40]}")
+        return
     if not isinstance(obj["text"], str) or not obj["text"].strip():
         yield Skipped(where, "'text' is empty or not a string")
         return
+    wrong = [k for k in _METADATA if obj.get(k) is not None and not isinstance(obj[k], str)]
+    if wrong:
+        yield Skipped(where, f"{' and '.join(repr(k) for k in wrong)} must be a string")
+        return
+    yield _article_or_skip(article_id, obj["text"], obj, where)
+
+
+def _article_or_skip(article_id: str, text: str, meta: dict, source: str) -> Article | Skipped:
+    """The article, or a skip naming what is wrong with its metadata (a date that is no date,
+    text that is not valid Unicode)."""
     try:
-        yield _article_from_fields(str(obj["id"]), obj["text"], obj, where)
+        return _article_from_fields(article_id, text, meta, source)
     except ValueError as exc:
-        yield Skipped(where, str(exc))
+        return Skipped(source, str(exc))
 
 
 def _article_from_fields(article_id: str, text: str, meta: dict, source: str) -> Article:
     raw_date = meta.get("date")
     parsed = parse_date(raw_date) if raw_date not in (None, "") else None
     if raw_date not in (None, "") and parsed is None:
-        raise ValueError(f"cannot read date {raw_date!r} (expected YYYY-MM-DD)")
+        raise ValueError(f"cannot read date {str(raw_date)[:40]!r} (expected YYYY-MM-DD)")
 
     def opt(key: str) -> str | None:
         value = meta.get(key)
         return str(value).strip() or None if value is not None else None
 
-    return Article(id=str(meta.get("id") or article_id), text=text, title=opt("title"),
-                   date=parsed, url=opt("url"), source=opt("source"), path=source)
+    article = Article(id=str(meta.get("id") or article_id), text=text, title=opt("title"),
+                      date=parsed, url=opt("url"), source=opt("source"), path=source)
+    for name, value in (("id", article.id), ("text", article.text), ("title", article.title),
+                        ("url", article.url), ("source", article.source)):
+        if value is not None and not _valid_unicode(value):
+            raise ValueError(f"{name!r} is not valid Unicode (a lone surrogate such as \\ud800)")
+    return article
+
+
+def _valid_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_date(value) -> date | None:
-    """A date from ISO text (``2024-03-26``, ``2024-03-26T10:00:00Z``) or None."""
+    """A date from ISO text (``2024-03-26``, ``2024-03-26T10:00:00Z``) or None; text after the
+    date that is no ISO time (``2024-03-26junk``) makes it None."""
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
     try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        return date.fromisoformat(text) if len(text) == 10 else \
+            datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
         return None
 

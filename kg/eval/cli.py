@@ -66,6 +66,14 @@ def _report(tables, n_errors, as_json, extra):
             _print_errors(t, n_errors)
 
 
+def _text_file(path, read, *args):
+    """``read(*args)``, with a binary file at ``path`` as a DatasetError."""
+    try:
+        return read(*args)
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"cannot read {path}: not UTF-8 text (byte {exc.start})") from None
+
+
 @click.group("eval")
 def eval_group():
     """Score kg's extraction on public benchmarks (dev splits; see docs/eval.md)."""
@@ -78,7 +86,9 @@ def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, d
     reader, scorer = {"conll04": (read_conll04, score_conll04),
                       "wikievents": (read_wikievents, score_wikievents)}[dataset]
     try:
-        docs = reader(resolve_split(path, dataset))
+        docs = _text_file(path, reader, resolve_split(path, dataset))
+        if not docs:  # zero scores from nothing would read as a result
+            raise DatasetError(f"{path} holds no {dataset} documents")
         articles = [d.article for d in docs]
         if dump_articles:
             from kg.eval.runner import write_articles
@@ -86,10 +96,11 @@ def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, d
             click.echo(f"wrote {write_articles(articles, dump_articles)} articles", err=True)
             return
         t0 = time.time()
-        records = _records(articles, predictions, extractor, model)
+        records = _text_file(predictions or path, _records, articles, predictions, extractor, model)
         tables = scorer(docs, records, keep_errors=bool(n_errors))
     except (DatasetError, PredictionsError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
+
     extra = {"articles": len(docs)}
     if dataset == "wikievents":
         outside = out_of_scope_events(docs)
