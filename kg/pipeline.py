@@ -120,7 +120,7 @@ def count_articles(inputs: Iterable[str]) -> int | None:
     """
     from pathlib import Path
 
-    from kg.readers import JSONL_SUFFIXES, TEXT_SUFFIXES, folder_files
+    from kg.readers import JSONL_SUFFIXES, READ_SUFFIXES, folder_files
 
     total = 0
     for spec in inputs:
@@ -133,8 +133,8 @@ def count_articles(inputs: Iterable[str]) -> int | None:
         files = folder_files(path) if path.is_dir() else [path] if path.is_file() else []
         for file in files:
             suffix = file.suffix.lower()
-            if suffix in TEXT_SUFFIXES:
-                total += 1
+            if suffix in READ_SUFFIXES and suffix not in JSONL_SUFFIXES:
+                total += 1  # a page; an archive or a feed counts as one too (a guess)
             elif suffix in JSONL_SUFFIXES:
                 try:
                     with open(file, "rb") as handle:

@@ -59,8 +59,12 @@ class _ArticleWriter:
         g.add((art, RDF.type, SCHEMA.NewsArticle))
         g.add((art, SCHEMA.identifier, Literal(a.id)))
         g.add((art, NEWS.contentHash, Literal(a.content_hash)))
+        # a label, so that every view names the article: its headline, else its id
+        g.add((art, RDFS.label, Literal(a.title or f"article {a.id}")))
         if a.title:
             g.add((art, SCHEMA.headline, Literal(a.title)))
+        if a.author:
+            g.add((art, SCHEMA.author, Literal(a.author)))
         if a.url:
             g.add((art, SCHEMA.url, Literal(a.url, datatype=XSD.anyURI)))
         if a.date:

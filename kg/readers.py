@@ -1,4 +1,5 @@
-"""Read news articles from files, folders, JSON Lines and stdin.
+"""Read news articles from files, folders, JSON Lines and stdin (web pages, web archives and feeds
+through :mod:`kg.web`).
 
 One bad input never stops a run: :func:`iter_articles` yields :class:`Article` records and
 :class:`Skipped` records naming each input it could not use and why. Text that is not UTF-8 is
@@ -19,6 +20,8 @@ from kg.records import Article
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+READ_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | {".html", ".htm", ".rss", ".atom", ".xml"}
+"""Suffixes of the files kg reads (and .warc.gz); see :mod:`kg.web` for pages, archives, feeds."""
 
 
 @dataclass(frozen=True)
@@ -129,14 +132,27 @@ def _not_a_file(path: Path) -> str:
 
 
 def _read_file(path: Path, article_id: str) -> Iterator[Item]:
+    from kg import web
+
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
-        yield Skipped(str(path), f"not a .txt, .md or .jsonl file ({suffix or 'no extension'})")
+    warc = web.is_warc(path.name)
+    if not warc and suffix not in READ_SUFFIXES:
+        yield Skipped(str(path), "not a file kg reads: .txt .md .jsonl .html .warc(.gz) .rss "
+                                 f".atom .xml ({suffix or 'no extension'})")
         return
     try:
         data = path.read_bytes()
     except OSError as exc:
         yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if warc:
+        yield from web.read_warc(data, article_id, str(path))
+        return
+    if suffix in web.HTML_SUFFIXES:
+        yield from web.read_page(data, article_id, str(path))
+        return
+    if suffix in web.FEED_SUFFIXES:
+        yield from web.read_feed(data, article_id, str(path))
         return
     if b"\x00" in data[:8192] and unicode_bom(data) is None:  # UTF-16 text has NUL bytes
         yield Skipped(str(path), "binary file")
@@ -153,7 +169,24 @@ def _read_file(path: Path, article_id: str) -> Iterator[Item]:
     if not text.strip():
         yield Skipped(str(path), "empty file")
         return
+    if suffix == ".txt" and (headline := text_headline(text)):
+        meta = {"title": headline}
     yield _article_or_skip(article_id, text, meta, str(path))
+
+
+_HEADLINE = re.compile(r"\A[ \t]*([^\n]{1,200}?)[ \t]*\r?\n[ \t]*\r?\n")
+
+
+def text_headline(text: str) -> str | None:
+    """The headline of a plain text: its first line when a blank line follows it (BBC files have
+    this shape) and it reads as a headline, not as a sentence (no closing full stop)."""
+    m = _HEADLINE.match(text)
+    if not m:
+        return None
+    line = m.group(1).strip()
+    if not line or line.endswith((".", ":", ";", ",")) or len(line.split()) > 25:
+        return None
+    return line
 
 
 def _read_stdin(data: bytes) -> Iterator[Item]:
@@ -231,7 +264,7 @@ def parse_jsonl(text: str, source: str) -> Iterator[Item]:
         yield from _read_object(obj, where)
 
 
-_METADATA = ("title", "url", "source")
+_METADATA = ("title", "url", "source", "author")
 
 
 def _read_object(obj: dict, where: str) -> Iterator[Item]:
@@ -282,9 +315,11 @@ def _article_from_fields(article_id: str, text: str, meta: dict, source: str) ->
         return str(value).strip() or None if value is not None else None
 
     article = Article(id=str(meta.get("id") or article_id), text=text, title=opt("title"),
-                      date=parsed, url=opt("url"), source=opt("source"), path=source)
+                      date=parsed, url=opt("url"), source=opt("source"), path=source,
+                      author=opt("author"))
     for name, value in (("id", article.id), ("text", article.text), ("title", article.title),
-                        ("url", article.url), ("source", article.source)):
+                        ("url", article.url), ("source", article.source),
+                        ("author", article.author)):
         if value is not None and not _valid_unicode(value):
             raise ValueError(f"{name!r} is not valid Unicode (a lone surrogate such as \\ud800)")
     return article

@@ -23,6 +23,7 @@ class Article:
     url: str | None = None
     source: str | None = None
     path: str | None = None
+    author: str | None = None  # a byline from page or feed metadata (not part of content_hash)
 
     @property
     def content_hash(self) -> str:
