@@ -11,10 +11,11 @@ STAMP  := $(VENV)/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	PYTHONWARNINGS=ignore $(BIN)/pip install -q --upgrade pip
 
+# PYTHONWARNINGS: setuptools' notes on editable installs are for packagers, not for make run
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	PYTHONWARNINGS=ignore $(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,6 +1,6 @@
 """``kg build --cache``: a cold build, a re-run with nothing new, and a re-run with 10 new articles.
 
-    .venv/bin/python bench/build_incremental.py /work/shared/data/bbc [--jobs 2] [--keep DIR]
+    .venv/bin/python bench/build_incremental.py ../shared/data/bbc [--jobs 2] [--keep DIR]
 
 Each run is a ``kg build`` subprocess, timed from start to exit, with the peak RSS of its
 process tree. The 10 new articles are edited copies of 10 articles of the corpus, written to a

@@ -1,6 +1,6 @@
 """Extraction speed and memory: bare spaCy ``nlp.pipe`` vs ``kg extract --jobs 1`` and ``--jobs 2``.
 
-    .venv/bin/python bench/extract_speed.py /work/shared/data/bbc [--limit N] [--repeat R]
+    .venv/bin/python bench/extract_speed.py ../shared/data/bbc [--limit N] [--repeat R]
 
 All three run as subprocesses on the same texts, in one run of this script, each timed from
 start to exit (model load included for all) with the peak RSS of its whole process tree
@@ -81,7 +81,7 @@ def write_corpus(data: Path, limit: int | None, out: Path) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data", type=Path, help="folder of articles, e.g. /work/shared/data/bbc")
+    parser.add_argument("data", type=Path, help="folder of articles, e.g. ../shared/data/bbc")
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument("--repeat", type=int, default=1, help="interleaved repetitions; best kept")
     parser.add_argument("--skip-jobs2", action="store_true")

@@ -3,7 +3,7 @@
     bash scripts/with-neo4j.sh .venv/bin/python bench/neo4j_load.py GRAPH.ttl [--relationships 40000]
 
 Needs NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), which scripts/with-neo4j.sh exports after it
-starts a private Neo4j. GRAPH is a graph kg built (for example from /work/shared/data/bbc). Its
+starts a private Neo4j. GRAPH is a graph kg built (for example from ../shared/data/bbc). Its
 projection is grown to at least ``--relationships`` relationships with disjoint copies in which
 every resource IRI gets a copy suffix (as bench/sparql_speed.py does with triples), so there is
 enough to time. Both loads go through kg's own loader (kg.neo4j_store.Neo4jStore), in one run:

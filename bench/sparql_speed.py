@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sparql_speed.py GRAPH.ttl [GRAPH2.ttl ...] [--triples 1000000] [--runs 5]
 
-GRAPH is a graph kg built (for example from /work/shared/data/bbc); several graphs are merged
+GRAPH is a graph kg built (for example from ../shared/data/bbc); several graphs are merged
 (add the seed article's graph so the queries about Ismail Haniyeh find rows). If the graph has
 fewer triples than ``--triples``, copies of it are added in which every resource IRI (articles,
 entities, claims, events, evidence, mentions) gets a copy suffix, so the copies are disjoint

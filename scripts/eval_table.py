@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the README table of dev-split scores per type, as Markdown.
 
-    .venv/bin/python scripts/eval_table.py /work/shared/data [--extractor kg|reference]
+    .venv/bin/python scripts/eval_table.py ../shared/data [--extractor kg|reference]
 
 DATA_DIR holds conll04/conll04_dev.json and wikievents/dev.jsonl (only the dev splits are read).
 With ``--extractor reference`` the scores are those of spaCy NER, the relation model and the
