@@ -271,8 +271,8 @@ def _read_object(obj: dict, where: str) -> Iterator[Item]:
     """The article of one JSON object (a JSON Lines line, or a dict given to ``kg.build``).
 
     Values are taken as they are, never as Python reprs: an id is a non-empty string or an
-    integer, the text a non-empty string, ``title``, ``url`` and ``source`` strings (or null),
-    and anything else is a skip with its reason.
+    integer, the text a non-empty string, ``title``, ``url``, ``source`` and ``author`` strings
+    (or null), and anything else is a skip with its reason.
     """
     missing = [k for k in ("id", "text") if k not in obj]
     if missing:
