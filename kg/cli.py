@@ -40,6 +40,13 @@ class UnknownFormatError(click.UsageError):
     """A file extension or --format kg cannot tell: a usage error, exit 2, in every command."""
 
 
+class UsageFailure(click.ClickException):
+    """A usage mistake found once the options are parsed (a spaCy pipeline that is not
+    installed, --model typo): one line, exit 2."""
+
+    exit_code = 2
+
+
 @contextmanager
 def _known_errors():
     """The errors every command turns into one-line messages, with the exit status of
@@ -55,6 +62,11 @@ def _known_errors():
         raise UnknownFormatError(str(exc)) from None
     except (CacheError, DaskUnavailable, QueryError, UnreadableGraph, WriteFailed) as exc:
         raise click.ClickException(str(exc)) from None
+    except Exception as exc:
+        nlp = sys.modules.get("kg.nlp")  # not imported: no pipeline was loaded, none failed
+        if nlp is not None and isinstance(exc, nlp.ModelNotFound):
+            raise UsageFailure(str(exc)) from None
+        raise
 
 
 def read_graph_file(path: str):

@@ -56,7 +56,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg import cypher_statements as cypher
-from kg.property_graph import LABELS, to_property_graph
+from kg.property_graph import LABELS, bounded, to_property_graph
 from kg.query import QueryError, QueryResult, QuerySyntaxError, plain_value
 
 
@@ -123,6 +123,14 @@ class LoadReport:
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
+
+
+def _neo4j_value(value: Any) -> Any:
+    """A property value Neo4j can hold: integers beyond 64 bits as text (10**23 deaths made the
+    driver raise OverflowError)."""
+    if isinstance(value, list):
+        return [bounded(v) for v in value]
+    return bounded(value)
 
 
 def _key_label(labels: Iterable[str]) -> str:
@@ -352,7 +360,7 @@ class Neo4jStore:
         for node, data in pg.nodes(data=True):
             labels = tuple(sorted(data[LABELS]))
             key_of[node] = _key_label(labels)
-            row = {k: v for k, v in data.items() if k != LABELS}
+            row = {k: _neo4j_value(v) for k, v in data.items() if k != LABELS}
             row["uri"] = node
             node_groups[labels].append(row)
             for label in labels:
@@ -365,7 +373,7 @@ class Neo4jStore:
         phase_began = time.perf_counter()  # every endpoint exists now
         edge_groups: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
         for source, target, rel_type, data in pg.edges(keys=True, data=True):
-            props = {k: v for k, v in data.items() if k != LABELS}
+            props = {k: _neo4j_value(v) for k, v in data.items() if k != LABELS}
             # A node this load created has no relationship yet, so neither has any of its own.
             new = source in created or target in created
             edge_groups[(rel_type, new)].append(

@@ -239,9 +239,18 @@ def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: 
         return
     import multiprocessing as mp
 
-    # fork shares the loaded code; spawn where fork is unsafe
+    global _WORKER
+    from kg.extract import Extractor
+
+    # The pipeline is loaded once, here, before any worker starts: a model that cannot load
+    # fails now, once (workers that failed in their initializer were respawned forever), and
+    # forked workers share the loaded model instead of each loading its own.
+    _WORKER = Extractor(model)
+    # fork shares the loaded code and model; spawn where fork is unsafe
     ctx = mp.get_context("spawn" if sys.platform == "darwin" else "fork")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+    spawned = ctx.get_start_method() != "fork"
+    with ctx.Pool(jobs, initializer=_init_worker if spawned else None,
+                  initargs=(model,) if spawned else ()) as pool:
         # Pool.imap would read the whole input ahead; a window of 2 batches a worker keeps
         # the workers busy and memory flat
         yield from ordered_window((pool.apply_async(_extract_in_worker, (batch,))

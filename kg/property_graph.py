@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -160,12 +161,35 @@ def to_property_graph(graph: Graph, ontology: Ontology | None = None) -> nx.Mult
     return pg
 
 
+# what XML 1.0 cannot hold at all, even escaped: C0 controls but tab and line breaks,
+# surrogates, U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+INT64 = (-2**63, 2**63 - 1)
+"""The integers Neo4j and GraphML's ``long`` hold; a larger count is written as text."""
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML cannot carry written as ``\\xNN`` (a NUL in a name
+    made the GraphML file invalid)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+def bounded(value: Any) -> Any:
+    """``value``, or its decimal text when it is an integer outside 64 bits (``10**23``)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+        return str(value)
+    return value
+
+
 def _graphml_value(value: Any) -> Any:
     if isinstance(value, (list, set, tuple)):
-        return "; ".join(str(v) for v in sorted(value, key=_sort_key))
+        return xml_text("; ".join(str(v) for v in sorted(value, key=_sort_key)))
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return value
+    if isinstance(value, str):
+        return xml_text(value)
+    return bounded(value)
 
 
 def to_graphml_graph(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:

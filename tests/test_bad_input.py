@@ -175,3 +175,23 @@ def test_broken_links_and_fifos_in_a_folder_are_named(tmp_path):
     assert [a.id for a in articles] == ["good"]
     assert skipped == {str(tmp_path / "dangling.txt"): "broken symbolic link",
                        str(tmp_path / "pipe.txt"): "a named pipe (FIFO), not a file"}
+
+
+# ---------------------------------------------------------------- hangs
+
+@pytest.mark.parametrize("command", ["extract", "build"])
+def test_a_model_typo_with_two_jobs_fails_fast_with_exit_2(tmp_path, command):
+    """The pool respawned workers whose initializer failed, forever, with 122 tracebacks a minute."""
+    import subprocess
+    import sys
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    kg_bin = str(Path(sys.executable).with_name("kg"))
+    run = subprocess.run([kg_bin, command, str(seeds), "--jobs", "2", "--model", "en_core_web_typo",
+                          "-o", str(tmp_path / ("x.jsonl" if command == "extract" else "x.ttl"))],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "Error: cannot load spaCy pipeline 'en_core_web_typo': [E050] Can't find model "
+        "'en_core_web_typo'. It doesn't seem to be a Python package or a valid path to a data "
+        "directory."]

@@ -66,8 +66,10 @@ def draw_picture(view: ActorView, out: str | Path | IO[bytes], *, fmt: str | Non
         positions = layout_positions(view)
     from kg.viz.model import without
 
+    # text.parse_math off: names are text, never mathtext ("Ke$ha, A$AP Rocky" lost its "$"s
+    # to italics, and "$\\frac{" raised)
     with plt.rc_context({"font.family": "DejaVu Sans", "svg.hashsalt": "kg",
-                         "path.simplify": True}):
+                         "path.simplify": True, "text.parse_math": False}):
         fig, report = _figure(view, positions, title, dpi)
         # A node is drawn only with its label: those whose label found no room go, and the
         # picture is drawn again (the rest keep their places).
