@@ -332,6 +332,7 @@ def test_timeline_shows_events_brushing_filters_the_network_and_events_open_evid
     assert lanes == ["Meeting", "Visit"]
     ticks = [t.text for t in browser.find_elements("css selector", "#timeline-svg .tick")]
     assert ticks and all(len(t) == 10 and t[4] == "-" and t[7] == "-" for t in ticks)  # ISO
+    assert len(set(ticks)) == len(ticks) and ticks == sorted(ticks)
     everything = _visible(browser)
     svg = browser.find_element("id", "timeline-svg")
     width = svg.size["width"]
@@ -374,3 +375,10 @@ def test_served_pages_open_in_the_browser(browser):
             "return document.body.classList.contains('timeline-first') && "
             "document.getElementById('kg-timeline').getBoundingClientRect().height;")
         assert timeline_first > 250
+
+
+def test_timeline_ticks_of_a_short_span_are_distinct_days(browser, seed_view, tmp_path):
+    _open(browser, seed_view, tmp_path)   # events on 2024-03-25 and 2024-03-26 only
+    ticks = [t.text for t in browser.find_elements("css selector", "#timeline-svg .tick")]
+    assert len(ticks) >= 2 and len(set(ticks)) == len(ticks) and ticks == sorted(ticks)
+    assert ticks[0] <= "2024-03-25" and ticks[-1] >= "2024-03-26"

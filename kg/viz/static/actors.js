@@ -59,7 +59,9 @@
         style: { "label": "data(label)", "min-zoomed-font-size": 0 } },
       // Node labels: only those placeLabels() found room for, at LABEL_PX on screen.
       { selector: "node.labelled, node.hover, node:selected",
-        style: { "label": "data(label)", "min-zoomed-font-size": 0, "z-index": 20 } },
+        style: { "label": "data(label)", "min-zoomed-font-size": 0, "z-index": 20,
+                 "text-background-color": "#fff", "text-background-opacity": 0.75,
+                 "text-background-shape": "roundrectangle" } },
       { selector: "edge.unasserted", style: { "line-style": "dashed" } },
       { selector: ".hidden", style: { "display": "none" } },
       { selector: "node.focus", style: { "border-width": 4, "border-color": "#000" } },
@@ -89,8 +91,19 @@
     return b.data("degree") - a.data("degree") || (a.data("label") < b.data("label") ? -1 : 1);
   });
   var labelBoxes = [];
+  var MIN_NODE_PX = 6;   // a node is never drawn smaller than this on screen
+  var sizedAt = null;
+  function keepNodesVisible(zoom) {
+    if (sizedAt === zoom) return;
+    sizedAt = zoom;
+    var least = MIN_NODE_PX / zoom;
+    cy.style().selector("node").style({
+      "width": function (n) { return Math.max(n.data("size"), least); },
+      "height": function (n) { return Math.max(n.data("size"), least); } }).update();
+  }
   function placeLabels() {
     var zoom = cy.zoom(), w = cy.width(), h = cy.height(), cell = 64, grid = {};
+    keepNodesVisible(zoom);
     var margin = 4, lineH = LABEL_PX + 6, limit = fast ? 400 : 1500;
     function keys(b) {
       var out = [];
@@ -101,7 +114,7 @@
     function free(b) {
       return keys(b).every(function (k) {
         return !(grid[k] || []).some(function (o) {
-          return b.x1 < o.x2 + 2 && o.x1 < b.x2 + 2 && b.y1 < o.y2 + 1 && o.y1 < b.y2 + 1;
+          return b.x1 < o.x2 + 2 && o.x1 < b.x2 + 2 && b.y1 < o.y2 + 2 && o.y1 < b.y2 + 2;
         });
       });
     }
@@ -111,10 +124,13 @@
     byDegree.forEach(function (n) {
       if (chosen.length >= limit || n.hasClass("hidden")) return;
       var p = n.renderedPosition(), r = n.renderedHeight() / 2, tw = widthOf(n);
-      var b = { x1: p.x - tw / 2, x2: p.x + tw / 2, y1: p.y + r + 1, y2: p.y + r + 1 + lineH };
+      // the box cytoscape draws the label in (text, outline and background), measured
+      var b = { x1: p.x - tw / 2 - 1, x2: p.x + tw / 2 + 1, y1: p.y + r - 1, y2: p.y + r - 1 + lineH };
+      // a labelled node's disc is an obstacle too: no label covers it, nor it a label
+      var disc = { x1: p.x - r, x2: p.x + r, y1: p.y - r, y2: p.y + r };
       if (b.x1 < margin || b.x2 > w - margin || b.y1 < margin || b.y2 > h - margin) return;
-      if (!free(b)) return;
-      take(b); chosen.push(n); b.id = n.id(); labelBoxes.push(b);
+      if (!free(b) || !free(disc)) return;
+      take(b); take(disc); chosen.push(n); b.id = n.id(); labelBoxes.push(b);
     });
     var labelledNode = {};
     chosen.forEach(function (n) { labelledNode[n.id()] = true; });
@@ -140,7 +156,7 @@
       nextEdges.addClass("labelled");
       cy.style().selector("node.labelled, node.hover, node:selected").style({
         "font-size": LABEL_PX / zoom, "text-margin-y": 2 / zoom,
-        "text-outline-width": 2 / zoom }).update();
+        "text-outline-width": 2 / zoom, "text-background-padding": 1 / zoom }).update();
       cy.style().selector("edge.labelled, edge.hover, edge:selected").style({
         "font-size": EDGE_PX / zoom, "text-background-padding": 1 / zoom }).update();
     });
@@ -416,15 +432,17 @@
       svg.appendChild(svgEl("line", { x1: left, x2: w - right, y1: y, y2: y, stroke: "#e3e3e3" }));
       svg.appendChild(svgEl("text", { x: left - 8, y: y + 4, "text-anchor": "end", "class": "lane-label" }, k));
     });
-    // date ticks in ISO, as many as fit without touching
-    var ticks = Math.max(2, Math.min(8, Math.floor((w - left - right) / 90)));
+    // date ticks in ISO on whole days, as many as fit without touching
+    var room = Math.max(2, Math.min(8, Math.floor((w - left - right) / 90)));
+    var step = Math.max(1, Math.ceil(span / room));
     var base = top + kinds.length * lane;
     svg.appendChild(svgEl("line", { x1: left, x2: w - right, y1: base, y2: base, stroke: "#999" }));
-    for (var t = 0; t <= ticks; t++) {
-      var day = lo + span * t / ticks, tx = left + (w - left - right) * t / ticks;
+    for (var day = Math.ceil(lo); day <= hi; day += step) {
+      var tx = left + (day - lo) / span * (w - left - right);
+      var anchor = tx - left < 40 ? "start" : w - right - tx < 40 ? "end" : "middle";
       svg.appendChild(svgEl("line", { x1: tx, x2: tx, y1: base, y2: base + 4, stroke: "#999" }));
-      svg.appendChild(svgEl("text", { x: tx, y: base + 16, "text-anchor": t === 0 ? "start" : t === ticks ? "end" : "middle",
-                                      "class": "tick" }, isoDay(day)));
+      svg.appendChild(svgEl("text", { x: tx, y: base + 16, "text-anchor": anchor, "class": "tick" },
+                            isoDay(day)));
     }
     var colour = {};
     (data.kinds || []).forEach(function (k) { if (k.event) colour[k.name] = k.colour; });
