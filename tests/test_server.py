@@ -183,3 +183,35 @@ def test_content_negotiation(accept, expected):
     from kg.server import RESULT_TYPES
 
     assert negotiate(accept, RESULT_TYPES) == expected
+
+
+def test_kg_serve_command_serves_a_graph_file(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import news_records
+
+    path = tmp_path / "g.trig"
+    kg.KnowledgeGraph.from_extractions(news_records()).serialize(path)
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("kg")), "serve", str(path), "--port", str(port),
+               "--timeout", "5"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/sparql",
+                                     params={"query": VISITS}, headers={"Accept": "text/csv"})
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("kg serve did not answer")
+        assert response.status_code == 200
+        assert response.text.splitlines()[1] == "George Bush,London"
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=10)
+    assert f"at http://127.0.0.1:{port}/sparql" in err

@@ -112,6 +112,13 @@ def test_search_and_a_type_filter_change_what_is_visible(browser, seed_view, tmp
 
 def test_date_and_relation_filters(browser, seed_view, tmp_path):
     _open(browser, seed_view, tmp_path)
+    # the filters are spelt as the edge labels: "leader of", not LEADER_OF
+    names = [label.text.rsplit(" (", 1)[0] for label in
+             browser.find_elements("css selector", "#relation-filters label")]
+    edge_labels = set(browser.execute_script(
+        "return kgViz.cy.edges().map(function (e) { return e.data('label'); });"))
+    assert "leader of" in names and not any("_" in n or n.isupper() for n in names)
+    assert set(names) <= edge_labels | {e.split(":")[0].lower() for e in edge_labels}
     browser.find_element("css selector",
                          "input[data-group=relations][data-name=LEADER_OF]").click()
     assert _wait_for(browser, lambda: _visible(browser)[1] == len(seed_view.edges) - 1)
