@@ -1,6 +1,7 @@
 """Embedded SPARQL (pyoxigraph) on a graph of about a million triples: the queries of ``queries/*.rq``.
 
     .venv/bin/python bench/sparql_speed.py GRAPH.ttl [GRAPH2.ttl ...] [--triples 1000000] [--runs 5]
+        [--param name="Tony Blair" ...]
 
 GRAPH is a graph kg built (for example from ../shared/data/bbc); several graphs are merged
 (add the seed article's graph so the queries about Ismail Haniyeh find rows). If the graph has
@@ -8,8 +9,10 @@ fewer triples than ``--triples``, copies of it are added in which every resource
 entities, claims, events, evidence, mentions) gets a copy suffix, so the copies are disjoint
 graphs of the same shape and the queries see proportionally more of everything. The store is
 loaded once, as ``kg query`` does (pyoxigraph bulk load); only the queries are timed. Each query
-runs once to warm up and then ``--runs`` times; the median and worst are printed. Prints
-figures, tests nothing.
+runs once to warm up and then ``--runs`` times; the median and worst are printed. ``--param``
+binds a parameter in the queries that declare it (``VALUES ?name { UNDEF }``), as
+``kg query --param`` does; without, each query answers for every actor or date. Prints figures,
+tests nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.namespaces import RES
-from kg.query import read_query, run_sparql
+from kg.query import parse_parameter, query_parameters, read_query, run_sparql
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +59,10 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--queries", type=Path, default=ROOT / "queries")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="bind NAME in the queries that declare it (repeatable)")
     args = parser.parse_args()
+    given = dict(parse_parameter(text) for text in args.param)
 
     started = time.perf_counter()
     base, store = grow(args.graphs, args.triples)
@@ -67,15 +73,17 @@ def main() -> None:
     print("|---|---|---|---|")
     for path in sorted(args.queries.glob("*.rq")):
         query = read_query(str(path))
-        rows = len(run_sparql(store, query).rows)  # warm-up
+        params = {k: v for k, v in given.items() if k in query_parameters(query)}
+        rows = len(run_sparql(store, query, params).rows)  # warm-up
         times = []
         for _ in range(args.runs):
             t = time.perf_counter()
-            run_sparql(store, query)
+            run_sparql(store, query, params)
             times.append((time.perf_counter() - t) * 1000)
         flag = "" if max(times) < 100 else "  (over 100 ms)"
-        print(f"| {path.name} | {rows} | {statistics.median(times):.1f} | {max(times):.1f}{flag} |",
-              flush=True)
+        bound = " ".join(f"{k}={v}" for k, v in params.items())
+        print(f"| {path.name}{' (' + bound + ')' if bound else ''} | {rows} | "
+              f"{statistics.median(times):.1f} | {max(times):.1f}{flag} |", flush=True)
 
 
 if __name__ == "__main__":
