@@ -357,3 +357,28 @@ def test_a_load_waits_for_the_lock_and_takes_a_dead_loaders_lock(store, small_gr
     report = store.load(small_graph)
     assert clock.perf_counter() - started < 30 and report.lock_wait_seconds < 5
     assert store.query("MATCH (l:KgLoadLock) RETURN count(l) AS n").rows == [(0,)]
+
+
+def test_the_api_loads_into_neo4j_and_the_cli_passes_parameters(store, records, neo4j_settings):
+    import json
+    from datetime import date
+
+    import kg
+
+    graph = kg.KnowledgeGraph.from_extractions(records)
+    report = graph.to_neo4j(neo4j_settings["uri"],
+                            auth=(neo4j_settings["user"], neo4j_settings["password"]))
+    assert report.nodes_created == graph.to_networkx().number_of_nodes()
+    env = {"NEO4J_USER": neo4j_settings["user"], "NEO4J_PASSWORD": neo4j_settings["password"]}
+    statements = str(QUERIES / "events_in_range.cypher")
+    result = CliRunner(env=env).invoke(main, ["query", "--neo4j", neo4j_settings["uri"], "--cypher",
+                                              statements, "--param", "from=2005-02-01",
+                                              "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all(r["date"] >= "2005-02-01" for r in rows)
+    everything = CliRunner(env=env).invoke(main, ["query", "--neo4j", neo4j_settings["uri"],
+                                                  "--cypher", statements, "--format", "json"])
+    assert len(json.loads(everything.output)) > len(rows)  # no parameter: all dates
+    embedded = graph.cypher(read_query(statements), {"from": date(2005, 2, 1)})
+    assert sorted(map(tuple, (r.values() for r in rows))) == sorted(embedded.rows)
