@@ -465,9 +465,9 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False,
             lines = query.rstrip().splitlines() or [""]
             line, column, context = len(lines), len(lines[-1]) + 1, "unexpected end of query"
         raise QuerySyntaxError(
-            f"Cypher syntax error at line {line}, column {column}, as the embedded engine reads "
-            f"Cypher (a subset: docs/queries.md); if this is valid Cypher, {NEO4J_HINT}:\n"
-            f"{context}") from None
+            f"the embedded Cypher engine cannot read this query at line {line}, column {column}: "
+            f"a syntax error, or Cypher beyond the subset it reads (docs/queries.md); if it is "
+            f"valid Cypher, {NEO4J_HINT}:\n{context}") from None
     except VisitError as exc:
         raise UnsupportedFeature(f"the embedded Cypher engine does not support this query "
                                  f"({exc.orig_exc}); {NEO4J_HINT}") from None

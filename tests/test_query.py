@@ -106,7 +106,8 @@ def test_cli_cypher_file_csv(graph_file):
 
 @pytest.mark.parametrize("option,text,where", [
     ("--sparql", "SELECT ?x WHERE { ?x ?p }", "SPARQL syntax error at line 1, column 26"),
-    ("--cypher", "MATCH (p:Person RETURN p", "Cypher syntax error at line 1, column 17"),
+    ("--cypher", "MATCH (p:Person RETURN p",
+     "embedded Cypher engine cannot read this query at line 1, column 17"),
 ])
 def test_cli_syntax_error_exits_2_without_traceback(graph_file, option, text, where):
     result = CliRunner().invoke(main, ["query", graph_file, option, text])
@@ -250,6 +251,13 @@ def test_embedded_cypher_names_what_it_does_not_support(graph_file, text, featur
     assert result.exit_code == 1
     assert f"does not support {feature}" in result.output and "--neo4j" in result.output
     assert "syntax error" not in result.output
+
+
+def test_valid_cypher_beyond_the_subset_is_not_called_a_syntax_error_alone(graph_file):
+    result = CliRunner().invoke(main, ["query", graph_file, "--cypher", "RETURN 1 AS one"])
+    assert result.exit_code == 2
+    assert "cannot read this query" in result.output and "--neo4j" in result.output
+    assert "if it is valid Cypher" in result.output
 
 
 def test_met_with_answers_both_ways_in_both_engines():
