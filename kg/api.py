@@ -128,9 +128,9 @@ class KnowledgeGraph(EmbeddedGraph):
     def validate(self):
         """Check the graph against ``ontology/shapes.ttl``; a
         :class:`kg.validate.ValidationReport`."""
-        from kg.validate import validate_graph
+        from kg.validate import validate_store
 
-        return validate_graph(self.graph)
+        return validate_store(self.store)
 
     def viz(self, output: str | os.PathLike, **options):
         """Draw the graph into ``output`` (see :func:`kg.viz.write_viz` for ``options``)."""

@@ -108,6 +108,11 @@ def main():
     """Build knowledge graphs from news articles, offline.
 
     Every command is a thin wrapper over the Python API (``import kg; kg.build(...)``)."""
+    import logging
+
+    # rdflib logs a traceback for each ill-typed literal it reads ("2024-02-30"^^xsd:date);
+    # kg validate reports them, and no command should print a traceback for bad data
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
 
 @main.command(epilog=EXIT_STATUS)
