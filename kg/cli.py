@@ -107,7 +107,7 @@ def _common_extract_options(f):
 def main():
     """Build knowledge graphs from news articles, offline.
 
-    Every command is a thin wrapper over the Python API (``import kg; kg.build(...)``)."""
+    Every command is a thin wrapper over the Python API: import kg; kg.build(...)."""
     import logging
 
     # rdflib logs a traceback for each ill-typed literal it reads ("2024-02-30"^^xsd:date);

@@ -259,3 +259,22 @@ def graph_file_of(graph, tmp_path):
     path = tmp_path / "g.ttl"
     graph.serialize(path)
     return path
+
+
+def test_top_actors_keeps_no_lone_node():
+    from kg.viz.model import top_actors
+
+    hub = [ViewNode(id=f"h{i}", label=f"Hub {i}", kind="Person") for i in range(3)]
+    lone = ViewNode(id="lone", label="Lone", kind="Person")
+    others = [ViewNode(id=f"o{i}", label=f"Other {i}", kind="City") for i in range(6)]
+    edges = [ViewEdge(id=f"e{i}", source="h0", target=f"h{1 + i % 2}", type="MET_WITH", label="met with")
+             for i in range(4)]
+    edges += [ViewEdge(id=f"l{i}", source="lone", target=f"o{i}", type="VISITED", label="visited")
+              for i in range(6)]  # the lone node is busy, but with nodes outside the top
+    edges += [ViewEdge(id="x", source="h1", target="o0", type="VISITED", label="visited")]
+    view = ActorView(nodes=tuple(hub + [lone] + others), edges=tuple(edges))
+    top = top_actors(view, 3)
+    kept = {n.id for n in top.nodes}
+    assert "lone" not in kept and len(kept) == 3
+    assert all(any(e.source == n or e.target == n for e in top.edges) for n in kept)
+    assert "entities beyond the top 3" in top.left_out

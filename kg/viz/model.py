@@ -417,12 +417,26 @@ def _find_focus(name: str, entities: Mapping[str, ViewNode]) -> str:
 
 def top_actors(view: ActorView, n: int) -> ActorView:
     """``view`` with its ``n`` most connected nodes only (by degree, then name) and the edges
-    between them; what went is counted in ``left_out``."""
+    between them; what went is counted in ``left_out``.
+
+    A node among the ``n`` with no edge to another of them would stand alone in the picture: it
+    gives its place to the next most connected node that has an edge to those kept."""
     if len(view.nodes) <= n:
         return view
     degrees = view.degrees()
     ranked = sorted(view.nodes, key=lambda nd: (-degrees[nd.id], nd.label.casefold(), nd.id))
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for e in view.edges:
+        if e.source != e.target:
+            neighbours[e.source].add(e.target)
+            neighbours[e.target].add(e.source)
     keep = {nd.id for nd in ranked[:max(n, 0)]}
+    keep = {node for node in keep if neighbours[node] & keep}
+    for nd in ranked[n:]:
+        if len(keep) >= n:
+            break
+        if neighbours[nd.id] & keep:
+            keep.add(nd.id)
     left_out = dict(view.left_out)
     left_out[f"entities beyond the top {n}"] = len(view.nodes) - len(keep)
     return ActorView(nodes=tuple(nd for nd in view.nodes if nd.id in keep),
