@@ -210,3 +210,31 @@ def test_messages_name_what_is_wrong(seed_graph):
     assert "every entity has exactly one canonical name (rdfs:label)" in messages
     assert any(m.startswith(f"direct relation {NEWS.praised} to ") and
                m.endswith(" has no claim with evidence") for m in messages)
+
+
+def test_not_exists_becomes_minus_only_where_it_means_the_same():
+    from kg.validate import anti_joins
+
+    safe = "?this news:p ?o . FILTER NOT EXISTS { ?c news:q ?this ; news:r ?o } FILTER NOT EXISTS { ?c news:s ?this }"
+    assert anti_joins(safe) == ("?this news:p ?o . MINUS { ?c news:q ?this ; news:r ?o } "
+                                "MINUS { ?c news:s ?this }")
+    # ?o is bound only inside OPTIONAL: NOT EXISTS sees it unbound, MINUS would not
+    optional = "?this news:p ?x . OPTIONAL { ?this news:q ?o } FILTER NOT EXISTS { ?c news:r ?o }"
+    assert anti_joins(optional) == optional
+    # no variable shared: NOT EXISTS removes every row if the pattern matches, MINUS none
+    unshared = "?this news:p ?x . FILTER NOT EXISTS { ?c news:r ?d }"
+    assert anti_joins(unshared) == unshared
+    # a variable only in a FILTER expression is not bound by the group
+    filtered = "?this news:p ?x . FILTER (?y != 1) FILTER NOT EXISTS { ?c news:r ?y }"
+    assert anti_joins(filtered) == filtered
+
+
+def test_a_shape_feature_the_validator_lacks_is_an_error_not_a_skip():
+    from kg.validate import UnsupportedShape, _node_shape_checks
+
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:nodeKind sh:IRI ] .""", format="turtle")
+    with pytest.raises(UnsupportedShape, match="nodeKind"):
+        _node_shape_checks(shapes, URIRef("http://example.org/S"))
