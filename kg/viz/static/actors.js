@@ -187,7 +187,13 @@
     if (!vp) return;
     if (animate) cy.animate(vp, { duration: 250 }); else cy.viewport(vp);
   }
-  fitTo(cy.elements(), false);
+  // A large graph opens on its most connected actors (Fit and Reset show it all): at the
+  // scale of the whole, hundreds of small clusters leave no room for a readable label.
+  var OPEN_ON = 60;
+  function openingView() {
+    return byDegree.length > 1.5 * OPEN_ON ? byDegree.slice(0, OPEN_ON) : cy.elements();
+  }
+  fitTo(openingView(), false);
   placeLabels();
   /* ---- filters ---------------------------------------------------------------------- */
   var state = { search: "", kinds: {}, relations: {}, from: "", to: "", undated: true };
