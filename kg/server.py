@@ -11,6 +11,8 @@ A small Starlette application run by uvicorn, on 127.0.0.1 unless told otherwise
 - each query runs in a worker thread, at most ``workers`` at a time, and is answered with 503
   when it takes longer than ``timeout`` seconds (pyoxigraph cannot stop a query midway: it runs
   on in its thread, which stays counted against ``workers`` until it ends);
+- a GET of ``/sparql`` with no query gives the SPARQL 1.1 Service Description (Turtle, or
+  JSON-LD, ... by Accept);
 - ``/`` links the pages, ``/actors`` is the actor page and ``/timeline`` the timeline of events
   (made on first request and kept).
 
@@ -74,6 +76,41 @@ class _Refused(Exception):
         self.status, self.message = status, message
 
 
+class _Describe(Exception):
+    """A GET of the endpoint with no query: answered with its service description."""
+
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+def service_description(endpoint: str, triples: int) -> ox.Store:
+    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint``: SPARQL 1.1 Query, the
+    result formats it answers in, the default graph as the union of the graph, its size."""
+    store = ox.Store()
+    service, dataset, graph = ox.NamedNode(endpoint), ox.BlankNode("dataset"), ox.BlankNode("graph")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def add(s, p, o):
+        store.add(ox.Quad(s, p if isinstance(p, ox.NamedNode) else ox.NamedNode(p), o,
+                          ox.DefaultGraph()))
+
+    add(service, rdf_type, ox.NamedNode(_SD + "Service"))
+    add(service, _SD + "endpoint", service)
+    add(service, _SD + "supportedLanguage", ox.NamedNode(_SD + "SPARQL11Query"))
+    add(service, _SD + "feature", ox.NamedNode(_SD + "UnionDefaultGraph"))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                 "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
+        add(service, _SD + "resultFormat", ox.NamedNode(_FORMATS + name))
+    add(service, _SD + "defaultDataset", dataset)
+    add(dataset, rdf_type, ox.NamedNode(_SD + "Dataset"))
+    add(dataset, _SD + "defaultGraph", graph)
+    add(graph, rdf_type, ox.NamedNode(_SD + "Graph"))
+    add(graph, "http://rdfs.org/ns/void#triples",
+        ox.Literal(str(triples), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    return store
+
+
 def negotiate(accept: str | None, offered: dict) -> str | None:
     """The media type of ``offered`` that ``accept`` prefers (q-values, ``*/*``, ``type/*``);
     the first offered when ``accept`` is empty; None when it accepts none of them."""
@@ -126,6 +163,8 @@ async def _query_text(request: Request) -> str:
         raise _Refused(403, "this endpoint is read-only: updates are refused")
     query = form.get("query") or params.get("query")
     if not query:
+        if request.method == "GET" and not params:
+            raise _Describe()
         raise _Refused(400, "give a SPARQL query in the query parameter")
     return _checked(str(query), {**params, **form})
 
@@ -196,6 +235,13 @@ def create_app(graph, *, timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAUL
                                                              abandon_on_cancel=True)
         except _Refused as exc:
             return PlainTextResponse(exc.message + "\n", status_code=exc.status)
+        except _Describe:
+            from kg.serialize import generate_rdf
+
+            media = negotiate(request.headers.get("accept"), GRAPH_TYPES) or "text/turtle"
+            described = service_description(str(request.url).split("?")[0], len(store))
+            return Response(b"".join(generate_rdf(described, GRAPH_TYPES[media])),
+                            media_type=media, headers={"Vary": "Accept"})
         except TimeoutError:
             log.warning("query timed out after %.0f s", timeout)
             return PlainTextResponse(f"the query took longer than {timeout:g} s and was "

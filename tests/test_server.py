@@ -131,7 +131,23 @@ def test_bad_queries_and_formats_are_client_errors(endpoint):
         client.query()
     refused = httpx.get(endpoint + "/sparql", params={"query": VISITS}, headers={"Accept": "image/png"})
     assert refused.status_code == 406
-    assert httpx.get(endpoint + "/sparql").status_code == 400
+    assert httpx.post(endpoint + "/sparql", data={"other": "x"}).status_code == 400
+
+
+def test_a_get_with_no_query_gives_the_service_description(endpoint):
+    response = httpx.get(endpoint + "/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    sd = Graph().parse(data=response.text, format="turtle")
+    SD = "http://www.w3.org/ns/sparql-service-description#"
+    from rdflib import URIRef
+
+    service = URIRef(endpoint + "/sparql")
+    assert (service, URIRef(SD + "endpoint"), service) in sd
+    assert (service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in sd
+    formats = set(sd.objects(service, URIRef(SD + "resultFormat")))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in formats
+    (triples,) = sd.objects(None, URIRef("http://rdfs.org/ns/void#triples"))
+    assert int(triples) > 100
 
 
 def test_a_slow_query_times_out_and_the_endpoint_goes_on(endpoint):
