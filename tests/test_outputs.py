@@ -106,3 +106,31 @@ def test_every_format_reads_back_as_the_same_graph_and_converts(graph, tmp_path,
     assert len(again) == len(graph)
     assert isomorphic(again.to_rdflib(), graph.to_rdflib())
     assert convert_graph(path, tmp_path / "back.ttl") == len(graph)
+
+
+def test_turtle_and_jsonld_round_trip_awkward_terms(tmp_path):
+    from rdflib import BNode, Literal, Namespace
+    from rdflib.namespace import RDFS, XSD
+
+    from kg.serialize import write_graph
+
+    res = Namespace("https://w3id.org/kg-news/resource/")
+    news = Namespace("https://w3id.org/kg-news/ontology#")
+    g = Graph()
+    odd = URIRef("https://w3id.org/kg-news/resource/entity/person/a~b%20c.")  # not a res: name
+    node = BNode()
+    g.add((res["entity/person/x"], RDFS.label, Literal('He said "no"\nand\tleft \\ there')))
+    g.add((res["entity/person/x"], RDFS.label, Literal("Blair", lang="en")))
+    g.add((res["entity/person/x"], news.relatedTo, odd))
+    g.add((odd, news.relatedTo, node))
+    g.add((node, news.date, Literal("2023-11", datatype=XSD.gYearMonth)))
+    g.add((node, news.confidence, Literal("0.5", datatype=XSD.decimal)))
+    g.add((node, news.deathCount, Literal("-3", datatype=XSD.integer)))
+    g.add((node, news.atLeast, Literal("true", datatype=XSD.boolean)))
+    for suffix in (".ttl", ".trig", ".jsonld", ".rdf"):
+        path = tmp_path / f"odd{suffix}"
+        write_graph(g, path)
+        assert isomorphic(read_graph(path), g), suffix
+    text = (tmp_path / "odd.ttl").read_text()
+    assert "<https://w3id.org/kg-news/resource/entity/person/a~b%20c.>" in text
+    assert '"Blair"@en' in text and "news:confidence 0.5" in text and '"2023-11"^^xsd:gYearMonth' in text
