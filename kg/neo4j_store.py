@@ -192,7 +192,8 @@ class Neo4jStore:
             raise Neo4jConnectionError(f"Neo4j at {self.uri} refused the login") from None
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
                 neo4j.exceptions.DatabaseUnavailable) as exc:  # the last: a server shutting down
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = getattr(exc, "message", None) or str(exc)  # a Neo4jError's str has its codes
+            reason = reason.splitlines()[0] if reason else type(exc).__name__
             raise Neo4jConnectionError(f"lost Neo4j at {self.uri}: {reason}") from None
         except neo4j.exceptions.Neo4jError as exc:
             raise QueryError(f"Neo4j: {exc.message}") from None
