@@ -278,3 +278,17 @@ def test_top_actors_keeps_no_lone_node():
     assert "lone" not in kept and len(kept) == 3
     assert all(any(e.source == n or e.target == n for e in top.edges) for n in kept)
     assert "entities beyond the top 3" in top.left_out
+
+
+def test_viz_timeline_page_opens_on_the_timeline(tmp_path):
+    from conftest import news_records
+
+    graph = kg.KnowledgeGraph.from_extractions(news_records())
+    graph.viz(tmp_path / "t.html", timeline=True)
+    graph.viz(tmp_path / "a.html")
+    timeline, actors = (tmp_path / "t.html").read_text(), (tmp_path / "a.html").read_text()
+    assert '<body class="timeline-first">' in timeline and "<title>Events in time</title>" in timeline
+    assert '<body class="timeline-first">' not in actors
+    data = page_data(actor_view(to_property_graph(graph.to_rdflib())))
+    assert [(e["kind"], e["date"]) for e in data["events"]] == [("Meeting", "2005-01-10"),
+                                                                 ("Visit", "2005-02-01")]
