@@ -113,15 +113,15 @@ class KnowledgeGraph(EmbeddedGraph):
     def serialize(self, destination: str | os.PathLike | Any = None,
                   format: str | None = None) -> str | None:
         """Write the graph to ``destination`` (a path, written atomically, or a binary file),
-        in ``format`` or the one its extension names (.ttl .trig .nt .nq .jsonld .rdf); with no
-        destination, return the text (Turtle unless ``format`` says otherwise)."""
-        from kg.serialize import generate_rdf, format_for, write_store
+        in ``format`` (an extension such as ``"nq"``, or a name such as ``"turtle"``) or the one
+        the path's extension names (.ttl .trig .nt .nq .jsonld .rdf); with no destination, return
+        the text (Turtle unless ``format`` says otherwise)."""
+        from kg.serialize import FORMATS, format_for, generate_rdf, write_store
 
+        if format is not None and format not in FORMATS.values():  # an extension: "ttl", "nq"
+            format = format_for(f"graph.{format.lstrip('.')}")
         if destination is None:
-            fmt = format_for(f"graph.{format}") if format else "turtle"
-            return b"".join(generate_rdf(self.store, fmt)).decode("utf-8")
-        if format is not None:
-            format = format_for(f"graph.{format}")
+            return b"".join(generate_rdf(self.store, format or "turtle")).decode("utf-8")
         write_store(self.store, destination, format)
         return None
 

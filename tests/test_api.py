@@ -48,6 +48,8 @@ def test_serialize_writes_a_file_or_returns_text(records, tmp_path):
     text = graph.serialize()
     assert text.startswith("@prefix") and "res:entity\\/person\\/tony-blair" in text
     assert json.loads(graph.serialize(format="jsonld"))["@graph"]
+    assert graph.serialize(format="turtle") == graph.serialize(format="ttl") == text
+    assert graph.serialize(format="nquads") == graph.serialize(format=".nq")
     with pytest.raises(ValueError, match="cannot tell the graph format"):
         graph.serialize(tmp_path / "g.xyz")
 
