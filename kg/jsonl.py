@@ -2,7 +2,8 @@
 
 One object per article with the keys ``id``, ``entities``, ``relations`` and ``events``; IRIs
 are the ones the RDF graph uses, offsets are character offsets into the article text (end
-exclusive). An unnamed role filler ("13 people") carries ``"unnamed": true``.
+exclusive). An unnamed role filler ("13 people") carries ``"unnamed": true``; a mention that is
+no name carries its ``kind`` (``demonym``, ``nominal`` or ``pronoun``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ def extraction_to_json(ex: ArticleExtraction) -> dict:
         "id": str(iri.entity_iri(e.key)),
         "type": str(NEWS[e.type]),
         "label": e.label,
-        "mentions": [{"start": m.span.start, "end": m.span.end, "text": m.span.text}
+        "mentions": [{"start": m.span.start, "end": m.span.end, "text": m.span.text,
+                      **({} if m.kind == "name" else {"kind": m.kind})}
                      for m in e.mentions],
         **({} if e.named else {"unnamed": True}),
     } for e in ex.entities]
@@ -31,6 +33,8 @@ def extraction_to_json(ex: ArticleExtraction) -> dict:
         "object_span": [r.object_span.start, r.object_span.end],
         "confidence": r.evidence.confidence,
         "factuality": r.factuality,
+        "asserted": r.asserted,
+        "rule": r.evidence.rule,
     } for r in ex.relations]
     events = []
     for e in ex.events:

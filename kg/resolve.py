@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from kg.iri import entity_key, normalise_name, type_bucket
 
 _STOP = {"of", "the", "and", "for", "on", "in", "de", "al", "&"}
+_PLACE_CLASSES = frozenset({"Country", "City", "Region", "Place"})
 # How specific a type is, to break ties between readings of the same name.
 _SPECIFICITY = {"Country": 3, "City": 3, "Region": 2, "Person": 2, "Organization": 2,
                 "Group": 2, "Place": 1, "Other": 0}
@@ -71,14 +72,19 @@ def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
             union(by_name[k], i)
         else:
             by_name[k] = i
-    # a name read as two types (spaCy's PERSON and ORG for "Manchester") is one thing in one
-    # article: the cluster then takes the majority type
+    # a name read as a person and as something else is one thing in one article (the cluster
+    # then takes the majority type); but a place and an organisation of one name are two: the
+    # NER types names from their context, and "Leeds" the club is not "Leeds" the city
     by_norm: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
         by_norm.setdefault(normalise_name(m.name), []).append(i)
     for idxs in by_norm.values():
-        for i in idxs[1:]:
-            union(idxs[0], i)
+        places = [i for i in idxs if mentions[i].type in _PLACE_CLASSES]
+        rest = [i for i in idxs if mentions[i].type not in _PLACE_CLASSES]
+        apart = places and any(mentions[i].type == "Organization" for i in rest)
+        for group in ([places, rest] if apart else [idxs]):
+            for i in group[1:]:
+                union(group[0], i)
 
     # 2. a person's partial name joins the one full name it is part of
     full_names: dict[str, set[int]] = {}

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Print the README table of dev-split scores per type, as Markdown.
 
-    .venv/bin/python scripts/eval_table.py ../shared/data [--extractor kg|reference]
+    .venv/bin/python scripts/eval_table.py DATA [--extractor kg|reference]
 
-DATA_DIR holds conll04/conll04_dev.json and wikievents/dev.jsonl (only the dev splits are read).
+DATA holds conll03/eng.testa, conll04/conll04_dev.json and wikievents/dev.jsonl (only the dev
+splits are read).
 With ``--extractor reference`` the scores are those of spaCy NER, the relation model and the
 trigger lexicon alone; the default is kg's full extractor.
 """
@@ -16,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.eval.datasets import read_conll04, read_wikievents  # noqa: E402
-from kg.eval.scoring import Scores, score_conll04, score_wikievents  # noqa: E402
+from kg.eval.datasets import read_conll03, read_conll04, read_wikievents  # noqa: E402
+from kg.eval.scoring import (Scores, relation_confidences, reliability_table, score_conll03,  # noqa: E402
+                             score_conll04, score_wikievents)
 
 
 def markdown(scores: Scores, title: str) -> str:
@@ -42,13 +44,19 @@ def main(argv=None) -> int:
     ap.add_argument("--extractor", choices=["kg", "reference"], default="kg")
     args = ap.parse_args(argv)
 
+    conll03 = read_conll03(args.data / "conll03" / "eng.testa")
+    (ner,) = score_conll03(conll03, records_for([d.article for d in conll03], args.extractor),
+                           keep_errors=False)
     conll = read_conll04(args.data / "conll04" / "conll04_dev.json")
-    rel, ent = score_conll04(conll, records_for([d.article for d in conll], args.extractor), keep_errors=False)
+    records = records_for([d.article for d in conll], args.extractor)
+    rel, ent = score_conll04(conll, records, keep_errors=False)
     wiki = read_wikievents(args.data / "wikievents" / "dev.jsonl")
     trig, arg = score_wikievents(wiki, records_for([d.article for d in wiki], args.extractor), keep_errors=False)
     print(f"Dev-split scores ({'kg extractor' if args.extractor == 'kg' else 'reference: spaCy NER + relation model + trigger lexicon'}), "
           "made by `scripts/eval_table.py`.\n")
+    print(markdown(ner, "CoNLL-2003 dev (eng.testa), names (strict PER/ORG/LOC)"), end="\n\n")
     print(markdown(rel, "CoNLL04 dev, relations (strict)"), end="\n\n")
+    print("```\n" + reliability_table(relation_confidences(conll, records)) + "\n```", end="\n\n")
     print(markdown(ent, "CoNLL04 dev, entities (strict)"), end="\n\n")
     print(markdown(trig, "WikiEvents dev, triggers (overlap, two-level KAIROS type)"), end="\n\n")
     print(markdown(arg, "WikiEvents dev, arguments (overlap, mapped role)"))

@@ -67,6 +67,7 @@ class GraphBuilder:
         g.add((claim, RDF.predicate, predicate))
         g.add((claim, RDF.object, obj))
         g.add((claim, NEWS.factuality, factuality))
+        g.add((claim, NEWS.asserted, Literal(factuality == NEWS.Asserted)))
         self._evidence(claim, sentence, start, confidence)
         return claim
 

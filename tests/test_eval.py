@@ -258,25 +258,6 @@ def test_trigger_lexicon_is_well_formed():
     assert len(seen) > 50
 
 
-def test_entity_type_model_reads_label_and_words():
-    import spacy
-
-    from kg.extract.relation_model import EntityTypeModel
-
-    typer = EntityTypeModel(["Person", "Organization", "Place", "Other"],
-                            {"lab=ORG": [0, 1, 0, 0], "prev=of": [0, 0, 2, 0]}, [0, 0, 0, 0])
-    doc = spacy.blank("en")("Brian Michaud of Millinocket hooked the men .")
-    assert typer.predict(doc[3:4], "ORG")[0] == "Place"
-    assert typer.predict(doc[0:2], "ORG")[0] == "Organization"
-
-
-def test_shipped_artifact_holds_the_entity_typer():
-    from kg.extract.relation_model import EntityTypeModel, RelationModel
-
-    assert RelationModel.load().entity_types is not None
-    assert EntityTypeModel.load().classes == ["Person", "Organization", "Place", "Other"]
-
-
 def test_relation_model_gives_relation_records_for_unknown_pairs():
     import spacy
 
@@ -292,16 +273,3 @@ def test_relation_model_gives_relation_records_for_unknown_pairs():
     assert rels[0].evidence.sentence.text == "Booth assassinated Lincoln ."
     assert rels[0].evidence.rule == "model:conll04-relations"
     assert model.relations(doc, mentions, known={("booth", "lincoln")}) == []
-
-
-def test_entity_retype_keeps_finer_places_and_non_names():
-    import spacy
-
-    from kg.extract.relation_model import EntityTypeModel
-
-    typer = EntityTypeModel(["Person", "Organization", "Place", "Other"],
-                            {"prev=of": [0, 0, 2, 0], "prev=in": [0, 0, 2, 0]}, [0, 0, 0, 0])
-    doc = spacy.blank("en")("Michaud of Millinocket lives in Paris since 1990 .")
-    assert typer.retype(doc[2:3], "ORG", "Organization") == "Place"
-    assert typer.retype(doc[5:6], "GPE", "City") == "City"
-    assert typer.retype(doc[7:8], "DATE", "Other") == "Other"

@@ -137,24 +137,6 @@ def test_cli_extract_jobs_2_writes_what_jobs_1_writes(tmp_path):
     assert len((tmp_path / "j1.jsonl").read_text().splitlines()) == len(TEXTS)
 
 
-def test_confident_leaves_out_facts_below_the_floor():
-    from kg.records import ArticleExtraction, Event, Evidence, Relation, Span
-
-    def evidence(p):
-        return Evidence(Span(0, 5, "Hello"), Span(0, 5, "Hello"), p, "rule")
-
-    low = Relation("person/a", "worksFor", "organization/b", Span(0, 1, "a"), Span(2, 3, "b"),
-                   evidence(0.35))
-    high = Relation("person/a", "leaderOf", "organization/b", Span(0, 1, "a"), Span(2, 3, "b"),
-                    evidence(0.9))
-    event = Event("Attack", Span(0, 5, "Hello"), (), evidence(0.75))
-    ex = ArticleExtraction(articles()[0], (), (low, high), (event,))
-    assert pipeline.confident(ex, None) is ex
-    assert pipeline.confident(ex, 0.5).relations == (high,)
-    assert pipeline.confident(ex, 0.5).events == (event,)
-    assert pipeline.confident(ex, 0.8).events == ()
-
-
 def test_min_confidence_changes_the_cache_fingerprint():
     from kg.cache import extractor_fingerprint
 
@@ -163,20 +145,32 @@ def test_min_confidence_changes_the_cache_fingerprint():
 
 
 @pytest.mark.model
-def test_cli_build_min_confidence_drops_low_confidence_claims(tmp_path):
+def test_cli_min_confidence_moves_the_line_between_asserted_and_kept_claims(tmp_path):
     text = tmp_path / "a.txt"
     text.write_text("Brad Adams, from the UK's Human Rights Watch, said it was a political signal. "
                     "Hamas chief Ismail Haniyeh arrived in Tehran.\n", encoding="utf-8")
     runner = CliRunner()
-    rules = []
-    for floor in ([], ["--min-confidence", "0.7"]):
-        out = tmp_path / f"x{len(floor)}.jsonl"
+    records = []
+    for floor in (["--min-confidence", "0"], ["--min-confidence", "1"]):
+        out = tmp_path / f"x{floor[1]}.jsonl"
         result = runner.invoke(main, ["extract", str(text), "-o", str(out), "-j", "1", *floor])
         assert result.exit_code == 0, result.output
         (obj,) = [json.loads(line) for line in out.read_text().splitlines()]
-        rules.append(obj["relations"])
-    assert any(r["confidence"] < 0.7 for r in rules[0])
-    assert rules[1] and all(r["confidence"] >= 0.7 for r in rules[1])
+        records.append(obj["relations"])
+    # the same relations either way: the floor only decides which are asserted
+    assert [r["predicate"] for r in records[0]] == [r["predicate"] for r in records[1]]
+    assert any(r["asserted"] for r in records[0]) and not any(r["asserted"] for r in records[1])
+    graph = tmp_path / "g.ttl"
+    result = runner.invoke(main, ["build", str(text), "-o", str(graph), "--min-confidence", "1"])
+    assert result.exit_code == 0, result.output
+    from rdflib import Graph, Literal
+
+    from kg.namespaces import NEWS
+
+    g = Graph().parse(graph)
+    claims = set(g.subjects(NEWS.asserted, Literal(False)))
+    assert claims and not set(g.subjects(NEWS.asserted, Literal(True)))
+    assert not any(p == NEWS.leaderOf for _s, p, _o in g)  # the claim stays, its triple does not
     result = runner.invoke(main, ["build", str(text), "-o", str(tmp_path / "g.ttl"),
                                   "--min-confidence", "2"])
     assert result.exit_code == 2 and "0<=x<=1" in result.output

@@ -1,14 +1,13 @@
-"""``kg eval``: score kg's extraction on CoNLL04 relations and WikiEvents events."""
+"""``kg eval``: score kg's extraction on CoNLL-2003 names, CoNLL04 relations and WikiEvents events."""
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 import click
 
-from kg.eval.datasets import DatasetError, read_conll04, read_wikievents, resolve_split
+from kg.eval.datasets import DatasetError, read_conll03, read_conll04, read_wikievents, resolve_split
 from kg.eval.runner import PredictionsError, read_records
 
 
@@ -81,9 +80,10 @@ def eval_group():
 
 def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, dump_articles):
     """Read the split, get records (extract, or read --predictions), score and report."""
-    from kg.eval.scoring import out_of_scope_events, score_conll04, score_wikievents
+    from kg.eval.scoring import out_of_scope_events, score_conll03, score_conll04, score_wikievents
 
     reader, scorer = {"conll04": (read_conll04, score_conll04),
+                      "conll03": (read_conll03, score_conll03),
                       "wikievents": (read_wikievents, score_wikievents)}[dataset]
     try:
         docs = _text_file(path, reader, resolve_split(path, dataset))
@@ -109,6 +109,20 @@ def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, d
         recall = m.tp / (m.tp + m.fn + outside) if m.tp + m.fn + outside else 0.0
         f1 = 2 * m.precision * recall / (m.precision + recall) if m.precision + recall else 0.0
         extra["trigger micro F1 counting those as misses"] = round(f1, 3)
+    if dataset == "conll04":
+        from kg.eval.scoring import reliability, relation_confidences, reliability_table
+
+        points = relation_confidences(docs, records)
+        rows, ece = reliability([p for p, _r, _a in points], [r for _p, r, _a in points])
+        asserted = [r for _p, r, a in points if a]
+        extra["expected calibration error"] = round(ece, 4)
+        extra["asserted relation precision"] = round(sum(asserted) / len(asserted), 4) if asserted else 0.0
+        extra["asserted relations"] = len(asserted)
+        if not as_json:
+            click.echo(reliability_table(points) + "\n")
+        else:
+            extra["reliability"] = [{"low": lo, "high": hi, "n": n, "confidence": round(c, 4),
+                                     "precision": round(p, 4)} for lo, hi, n, c, p in rows]
     extra["seconds"] = round(time.time() - t0, 1)
     _report(tables, n_errors, as_json, extra)
 
@@ -121,6 +135,17 @@ def conll04(**options):
     PATH is a split file (conll04_dev.json) or a folder holding conll04_dev.json.
     """
     _evaluate(dataset="conll04", **options)
+
+
+@eval_group.command("conll03")
+@_common
+def conll03(**options):
+    """Strict PER/ORG/LOC NER scores on a CoNLL-2003 English file (MISC is left out).
+
+    PATH is a file in the CoNLL-2003 format (eng.testa) or a folder holding eng.testa. Spans
+    are compared as the dataset's tokens.
+    """
+    _evaluate(dataset="conll03", **options)
 
 
 @eval_group.command("wikievents")

@@ -7,6 +7,8 @@ scorer never sees tokens. Readers take a path or an open text file.
 - CoNLL04 in SpERT JSON: one article per sentence, the text is the tokens joined by single spaces.
 - WikiEvents (``dev.jsonl``): one article per document, the text is the sentences joined by
   newlines.
+- CoNLL-2003 (``eng.train``, ``eng.testa``): one article per ``-DOCSTART-`` document, its
+  sentences joined by newlines and each sentence's tokens by single spaces.
 """
 
 from __future__ import annotations
@@ -45,6 +47,19 @@ class Conll04Doc:
     article: Article
     entities: tuple[GoldEntity, ...]
     relations: tuple[GoldRelation, ...]
+
+
+@dataclass(frozen=True)
+class Conll03Sentence:
+    tokens: tuple[str, ...]
+    tags: tuple[str, ...]  # IOB1 or IOB2 NER tags as in the file: I-PER, B-LOC, O
+
+
+@dataclass(frozen=True)
+class Conll03Doc:
+    article: Article
+    entities: tuple[GoldEntity, ...]  # types PER, ORG, LOC, MISC
+    sentences: tuple[Conll03Sentence, ...]
 
 
 @dataclass(frozen=True)
@@ -185,9 +200,81 @@ def resolve_split(path: str | Path, dataset: str) -> Path:
     """A dataset file, or the dev split inside a dataset folder."""
     p = Path(path)
     if p.is_dir():
-        name = {"conll04": "conll04_dev.json", "wikievents": "dev.jsonl"}[dataset]
+        name = {"conll04": "conll04_dev.json", "wikievents": "dev.jsonl", "conll03": "eng.testa"}[dataset]
         for cand in (p / name, p / dataset / name):
             if cand.exists():
                 return cand
         raise DatasetError(f"no {name} in {p}")
     return p
+
+
+def iob_spans(tags: list[str] | tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """``(first token, end token, type)`` of the entities an IOB1 or IOB2 tag sequence marks.
+
+    >>> iob_spans(["I-PER", "I-PER", "O", "B-LOC", "I-LOC", "B-LOC"])
+    [(0, 2, 'PER'), (3, 5, 'LOC'), (5, 6, 'LOC')]
+    """
+    spans: list[tuple[int, int, str]] = []
+    start, type_ = None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        prefix, _, label = tag.partition("-")
+        if start is not None and (prefix in ("O", "B") or label != type_):
+            spans.append((start, i, type_))
+            start, type_ = None, None
+        if prefix in ("B", "I") and start is None:
+            start, type_ = i, label
+    return spans
+
+
+def parse_conll03(lines: Iterator[str], id_prefix: str = "conll03") -> list[Conll03Doc]:
+    """Documents of a CoNLL-2003 file: ``token POS chunk NER`` per line, blank lines between
+    sentences, ``-DOCSTART-`` lines between documents."""
+    docs: list[list[Conll03Sentence]] = [[]]
+    tokens: list[str] = []
+    tags: list[str] = []
+
+    def end_sentence():
+        if tokens:
+            docs[-1].append(Conll03Sentence(tuple(tokens), tuple(tags)))
+            tokens.clear()
+            tags.clear()
+
+    for lineno, line in enumerate(lines, 1):
+        parts = line.split()
+        if not parts:
+            end_sentence()
+        elif parts[0] == "-DOCSTART-":
+            end_sentence()
+            if docs[-1]:
+                docs.append([])
+        elif len(parts) < 2:
+            raise DatasetError(f"line {lineno}: expected 'token ... NER-tag', got {line.strip()!r}")
+        else:
+            tokens.append(parts[0])
+            tags.append(parts[-1])
+    end_sentence()
+    out = []
+    for n, sentences in enumerate(d for d in docs if d):
+        text_parts, ents, pos = [], [], 0
+        for sent in sentences:
+            offsets = _token_offsets(list(sent.tokens))
+            for a, b, t in iob_spans(sent.tags):
+                ents.append(GoldEntity((pos + offsets[a][0], pos + offsets[b - 1][1]), t))
+            line = " ".join(sent.tokens)
+            text_parts.append(line)
+            pos += len(line) + 1
+        out.append(Conll03Doc(Article(id=f"{id_prefix}-{n}", text="\n".join(text_parts)),
+                              tuple(ents), tuple(sentences)))
+    return out
+
+
+def read_conll03(source: str | Path | IO[str]) -> list[Conll03Doc]:
+    """Read a CoNLL-2003 English file (``eng.train``, ``eng.testa``)."""
+    f, close = _open(source)
+    try:
+        return parse_conll03(iter(f))
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"not a text file: {exc}") from None
+    finally:
+        if close:
+            f.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from kg.eval.datasets import Conll04Doc
 from kg.eval.mapping import NEWS
 from kg.extract.relation_model import SIGNATURES, RelationModel, coarse_type, pair_features
 from kg.records import Article
@@ -51,26 +50,13 @@ def refine_entity(ent):
     return doc[start:end]
 
 
-def refined_entities(sent_or_doc, typer=None, refine: bool = True) -> list[tuple[object, str]]:
-    """(span, ontology class) of each entity, after :func:`refine_entity` when asked.
-
-    With ``typer`` (an :class:`~kg.extract.relation_model.EntityTypeModel`) a name entity
-    (PERSON, ORG, GPE, LOC, FAC, NORP) takes the typer's class; dates, numbers and the like keep
-    spaCy's reading.
-    """
+def refined_entities(sent_or_doc, refine: bool = True) -> list[tuple[object, str]]:
+    """(span, ontology class) of each entity, after :func:`refine_entity` when asked."""
     out = []
     for e in sent_or_doc.ents:
         span = refine_entity(e) if refine else e
-        if span is None:
-            continue
-        cls = entity_class(e.label_)
-        if typer is not None and e.label_ in SPACY_TO_CLASS:
-            guess, _p = typer.predict(span, e.label_)
-            if guess != "Other":
-                cls = guess
-            elif cls in ("Person", "Organization", "Place"):
-                cls = "Other"
-        out.append((span, cls))
+        if span is not None:
+            out.append((span, entity_class(e.label_)))
     return out
 
 
@@ -78,7 +64,7 @@ def candidate_relations(doc, model: RelationModel) -> list[tuple]:
     """Every type-compatible ordered pair of entities within a sentence, with P(relation)."""
     out = []
     for sent in doc.sents:
-        ents = refined_entities(sent, model.entity_types)
+        ents = refined_entities(sent)
         for i, (h, ht) in enumerate(ents):
             for j, (t, tt) in enumerate(ents):
                 if i == j:
@@ -86,16 +72,15 @@ def candidate_relations(doc, model: RelationModel) -> list[tuple]:
                 pred = SIGNATURES.get((coarse_type(ht), coarse_type(tt)))
                 if pred is None:
                     continue
-                p = model.probabilities(pair_features(sent, h, t, ht, tt), pred)
+                p = model.calibrated(model.probabilities(pair_features(sent, h, t, ht, tt), pred))
                 out.append(((h.start_char, h.end_char), ht, (t.start_char, t.end_char), tt, pred, p))
     return out
 
 
-def make_record(article_id: str, doc, candidates: Iterable[tuple], threshold: float,
-                typer=None) -> dict:
+def make_record(article_id: str, doc, candidates: Iterable[tuple], threshold: float) -> dict:
     """An issue-2 record: one entity per mention (no resolution) and the accepted relations."""
     entities, ids = [], {}
-    for e, cls in refined_entities(doc, typer):
+    for e, cls in refined_entities(doc):
         iri = f"{RES}entity/{article_id}/{e.start_char}-{e.end_char}"
         ids[(e.start_char, e.end_char)] = iri
         entities.append({"id": iri, "type": NEWS + cls, "label": e.text,
@@ -111,23 +96,7 @@ def run_reference(articles: Iterable[Article], nlp, model: RelationModel,
     """Issue-2 records for ``articles`` from spaCy NER and the relation model alone."""
     stream = ((a.text, a.id) for a in articles)
     for doc, article_id in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        yield make_record(article_id, doc, candidate_relations(doc, model), model.threshold,
-                          model.entity_types)
-
-
-def tune_threshold(model: RelationModel, docs: list[Conll04Doc], nlp,
-                   grid=tuple(x / 20 for x in range(4, 19))) -> tuple[float, float]:
-    """(best strict relation F1, its threshold) of the reference pipeline on ``docs``."""
-    from kg.eval.scoring import score_conll04
-
-    parsed = [(d.article.id, doc, candidate_relations(doc, model))
-              for d, doc in zip(docs, nlp.pipe(d.article.text for d in docs))]
-    best = (-1.0, 0.5)
-    for th in grid:
-        records = {i: make_record(i, doc, cands, th, model.entity_types) for i, doc, cands in parsed}
-        rel, _ = score_conll04(docs, records, keep_errors=False)
-        best = max(best, (rel.micro.f1, th))
-    return best
+        yield make_record(article_id, doc, candidate_relations(doc, model), model.threshold)
 
 
 # ------------------------------------------------------------------ events from the lexicon

@@ -15,13 +15,15 @@ class PredictionsError(ValueError):
 
 
 def extract_records(articles: Iterable[Article], model: str | None = None) -> Iterator[dict]:
-    """Issue-2 records from kg's own extractor (:class:`kg.extract.Extractor`)."""
+    """Issue-2 records from kg's own extractor (:class:`kg.extract.Extractor`), with the
+    default assertion floor applied as ``kg extract`` applies it."""
     from kg.extract import Extractor
     from kg.jsonl import extraction_to_json
+    from kg.pipeline import confident
 
     extractor = Extractor(model=model)
     for extraction in extractor.extract_many(articles):
-        yield extraction_to_json(extraction)
+        yield extraction_to_json(confident(extraction, None))
 
 
 def reference_records(articles: Iterable[Article], model: str | None = None,
@@ -29,7 +31,7 @@ def reference_records(articles: Iterable[Article], model: str | None = None,
     """Issue-2 records from spaCy NER, the relation model and the trigger lexicon alone
     (see :mod:`kg.eval.reference`)."""
     from kg.eval.reference import run_reference, run_reference_events
-    from kg.eval.train_relations import load_nlp
+    from kg.nlp import load_pipeline as load_nlp
     from kg.eval.trigger_analysis import DEFAULT_LEXICON, read_lexicon
     from kg.extract.relation_model import RelationModel
 

@@ -12,11 +12,10 @@ Types and predicates are matched by local name, so IRIs and bare names both work
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
-from kg.eval.datasets import CharSpan, Conll04Doc, WikiEventsDoc
+from kg.eval.datasets import CharSpan, Conll03Doc, Conll04Doc, WikiEventsDoc
 from kg.eval.mapping import (KAIROS_TYPES, MOVEMENT_PLACE_ROLES, ROLE_MAP, SCORED_ROLES,
                              conll04_class_map, conll04_entity_type, conll04_relation_map,
                              local_name)
@@ -140,9 +139,9 @@ def to_tokens(span: CharSpan, text: str | None) -> CharSpan:
     if text is None:
         return span
     start, end = span
-    start = text.rfind(" ", 0, start) + 1
-    stop = text.find(" ", end)
-    return start, len(text) if stop == -1 else max(stop, end)
+    start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(" ", end), text.find("\n", end)) if i != -1]
+    return start, max(min(stops), end) if stops else len(text)
 
 
 def predicted_conll04_relations(record: Record, relation_map: dict[str, str],
@@ -168,8 +167,14 @@ def predicted_conll04_entities(record: Record, class_map: dict[str, str],
             continue  # "13 people" fills an event role; CoNLL04 annotates names
         t = conll04_entity_type(e["type"], class_map)
         for m in e.get("mentions", ()):
-            out.add((to_tokens(_span(m), text), t))
+            if m.get("kind", "name") in NAME_KINDS:
+                out.add((to_tokens(_span(m), text), t))
     return out
+
+
+# mention kinds scored as names: "he" (pronoun), "the Hamas leader" (nominal) and the "Iranian"
+# of "Iranian officials" (demonym, a mention of Iran) refer to an entity without naming it
+NAME_KINDS = frozenset({"name"})
 
 
 def score_conll04(docs: Iterable[Conll04Doc], records: Mapping[str, Record], *,
@@ -224,6 +229,103 @@ def score_conll04(docs: Iterable[Conll04Doc], records: Mapping[str, Record], *,
                     ent_scores.errors.append(ErrorCase("false alarm", doc.article.id, key[1],
                                                        f"{text[key[0][0]:key[0][1]]!r}:{key[1]}", text))
     return rel_scores, ent_scores
+
+
+# --------------------------------------------------------------------------- calibration
+
+def reliability(probs: Sequence[float], right: Sequence[bool], bins: int = 10):
+    """``[(low, high, count, mean confidence, observed precision)]`` and the expected calibration
+    error (the count-weighted mean gap between confidence and precision)."""
+    rows, ece, n = [], 0.0, len(probs)
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        idx = [i for i, p in enumerate(probs) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if not idx:
+            continue
+        conf = sum(probs[i] for i in idx) / len(idx)
+        prec = sum(1 for i in idx if right[i]) / len(idx)
+        rows.append((lo, hi, len(idx), conf, prec))
+        ece += len(idx) / n * abs(conf - prec)
+    return rows, ece
+
+
+def relation_confidences(docs: Iterable[Conll04Doc], records: Mapping[str, Record], *,
+                         relation_map: dict[str, str] | None = None,
+                         class_map: dict[str, str] | None = None) -> list[tuple[float, bool, bool]]:
+    """``(confidence, right, asserted)`` of every predicted relation that maps onto a CoNLL04
+    type; right as the strict scorer judges it."""
+    relation_map = conll04_relation_map() if relation_map is None else relation_map
+    class_map = conll04_class_map() if class_map is None else class_map
+    out = []
+    for doc in docs:
+        text = doc.article.text
+        record = records.get(doc.article.id, {})
+        gold = {(r.head, r.head_type, r.tail, r.tail_type, r.type) for r in doc.relations}
+        types = _entity_types(record, class_map)
+        for r in record.get("relations", ()):
+            rtype = relation_map.get(local_name(r["predicate"]))
+            if rtype is None:
+                continue
+            key = (to_tokens(_span(r["subject_span"]), text), types.get(r["subject"], "Other"),
+                   to_tokens(_span(r["object_span"]), text), types.get(r["object"], "Other"), rtype)
+            out.append((float(r.get("confidence", 1.0)), key in gold, bool(r.get("asserted", True))))
+    return out
+
+
+def reliability_table(points: list[tuple[float, bool, bool]]) -> str:
+    """The reliability table of :func:`relation_confidences`: confidence band, count, mean
+    confidence, observed precision; then the expected calibration error and the precision of
+    the asserted relations."""
+    rows, ece = reliability([p for p, _r, _a in points], [r for _p, r, _a in points])
+    lines = ["relation confidence: reliability", f"{'band':<12}{'n':>6}{'confidence':>12}{'precision':>11}"]
+    for lo, hi, n, conf, prec in rows:
+        lines.append(f"{lo:.1f}-{hi:.1f}{'':<5}{n:>6}{conf:>12.3f}{prec:>11.3f}")
+    asserted = [r for _p, r, a in points if a]
+    lines.append(f"expected calibration error: {ece:.3f}")
+    lines.append(f"asserted relations: {len(asserted)}, precision "
+                 f"{(sum(asserted) / len(asserted)) if asserted else 0.0:.3f}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- CoNLL-2003
+
+CONLL03_TYPES = {"Peop": "PER", "Org": "ORG", "Loc": "LOC"}
+
+
+def score_conll03(docs: Iterable[Conll03Doc], records: Mapping[str, Record], *,
+                  class_map: dict[str, str] | None = None,
+                  keep_errors: bool = True) -> tuple[Scores]:
+    """Strict CoNLL-2003 NER scores over PER, ORG and LOC (MISC is left out).
+
+    A predicted name mention is right when its span, widened to the dataset's tokens (as for
+    CoNLL04), and its type equal a gold entity's. Classes map as for CoNLL04 (``City`` is a
+    ``Place``, so LOC); anything else, and pronouns or descriptions, is not scored.
+    """
+    class_map = conll04_class_map() if class_map is None else class_map
+    scores = Scores("CoNLL-2003 NER (strict, PER/ORG/LOC)")
+    for t in ("PER", "ORG", "LOC"):
+        scores.counts(t)
+    for doc in docs:
+        text = doc.article.text
+        record = records.get(doc.article.id, {})
+        gold = {(e.span, e.type) for e in doc.entities if e.type in ("PER", "ORG", "LOC")}
+        pred = {(span, CONLL03_TYPES[t]) for span, t in predicted_conll04_entities(record, class_map, text)
+                if t in CONLL03_TYPES}
+        for key in gold | pred:
+            c = scores.counts(key[1])
+            if key in gold and key in pred:
+                c.tp += 1
+                continue
+            kind = "miss" if key in gold else "false alarm"
+            if kind == "miss":
+                c.fn += 1
+            else:
+                c.fp += 1
+            if keep_errors:
+                scores.errors.append(ErrorCase(kind, doc.article.id, key[1],
+                                               f"{text[key[0][0]:key[0][1]]!r}:{key[1]}",
+                                               _sentence_around(text, key[0])))
+    return (scores,)
 
 
 # --------------------------------------------------------------------------- WikiEvents

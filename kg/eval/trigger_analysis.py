@@ -1,6 +1,6 @@
 """Which trigger words the event benchmarks use, for curating ``kg/data/event_triggers.tsv``.
 
-    python -m kg.eval.trigger_analysis /work/shared/data [--lexicon kg/data/event_triggers.tsv]
+    python -m kg.eval.trigger_analysis DATA [--lexicon kg/data/event_triggers.tsv]
 
 For RAMS dev it lists, per kg event class, the trigger lemmas (with part of speech) its gold
 events use, mapping RAMS types onto kg classes by :data:`RAMS_TO_CLASS`. For WikiEvents dev it
@@ -104,7 +104,7 @@ def wikievents_usage(path: Path, nlp, lexicon) -> list[tuple[str, str, str, int,
 
 
 def main(argv=None) -> int:
-    from kg.eval.train_relations import load_nlp
+    from kg.nlp import load_pipeline as load_nlp
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data", help="folder holding rams/dev.jsonlines and wikievents/dev.jsonl")

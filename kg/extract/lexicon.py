@@ -59,6 +59,16 @@ strikes strike attack attacks bombardment bombing raids navy
 """.split())
 
 # Nouns after a demonym that mean the people: "Palestinian civilians" are the Palestinians.
+# Nouns that say what kind of thing a name is when they stand before it or in apposition to it:
+# "research firm Gartner", "German magazine Der Spiegel", "Dell, the computer maker".
+ORGANISATION_DESCRIPTORS = frozenset("""
+firm company group maker manufacturer carmaker retailer supermarket chain bank lender insurer
+broker airline carrier operator broadcaster network channel newspaper paper daily tabloid magazine
+weekly publisher label studio agency charity union club side team party giant conglomerate
+house brand corporation consortium watchdog regulator
+""".split())
+PLACE_DESCRIPTORS = frozenset("city town village capital port province county state island".split())
+
 PEOPLE_NOUNS = frozenset("""
 people civilians citizens residents children women men prisoners detainees refugees fighters
 workers families population nationals protesters demonstrators journalists students victims

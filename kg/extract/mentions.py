@@ -9,12 +9,13 @@ gazetteer, apply the alias table ("UNSC"), strip honorifics from names, and drop
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, PEOPLE_NOUNS, STATE_NOUNS,
+from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, ORGANISATION_DESCRIPTORS,
+                                PEOPLE_NOUNS, PLACE_DESCRIPTORS, STATE_NOUNS,
                                 TITLE_WORDS, gazetteer)
 from kg.extract.text import doc_text
 
@@ -37,23 +38,16 @@ class MentionCandidate:
 
 _LABEL_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "City", "LOC": "Region",
                 "FAC": "Place", "EVENT": "Other", "LAW": "Other", "WORK_OF_ART": "Other",
-                "PRODUCT": "Other"}
+                "PRODUCT": "Other", "MISC": "Other"}
 _PRONOUNS = {"he", "him", "his", "she", "her"}
-_NAME_TITLES = frozenset({"president", "mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr"})
 _NAME_JUNK = re.compile(r"[/\d@#<>{}=_|]|https?:")
 
 
-def find_mentions(doc: Doc, typer=None) -> list[MentionCandidate]:
-    """All entity mentions of ``doc``, named and demonym ones, in text order.
-
-    ``typer`` (a :class:`~kg.extract.relation_model.EntityTypeModel`) re-types names whose class
-    came from spaCy's label alone, between Person, Organization and Place."""
+def find_mentions(doc: Doc) -> list[MentionCandidate]:
+    """All entity mentions of ``doc``, named and demonym ones, in text order."""
     found: list[MentionCandidate] = []
     for ent in doc.ents:
         cand = _classify(ent)
-        if cand is not None and typer is not None and cand.kind == "name" \
-                and cand.type in _RETYPABLE.get(ent.label_, ()):
-            cand = _retype(cand, doc[cand.token_start:cand.token_end], ent.label_, typer)
         if cand is not None:
             found.append(cand)
     taken = {i for c in found for i in range(c.token_start, c.token_end)}
@@ -62,26 +56,6 @@ def find_mentions(doc: Doc, typer=None) -> list[MentionCandidate]:
             found.append(_make(doc[token.i:token.i + 1], "Person", token.text, "pronoun"))
     found.sort(key=lambda c: c.start)
     return found
-
-
-# the classes a spaCy label maps to without the gazetteer or the alias table deciding
-_RETYPABLE = {"PERSON": ("Person",), "ORG": ("Organization",), "GPE": ("City",),
-              "LOC": ("Region",), "FAC": ("Place",)}
-
-
-def _retype(cand: MentionCandidate, span: SpacySpan, label: str, typer) -> MentionCandidate | None:
-    """The re-typer's class for a name, except that an organisation never becomes a person: the
-    model learnt from 1980s newswire, and "Hamas" or "Amnesty International" are no people."""
-    new = typer.retype(span, label, cand.type)
-    if new == cand.type or new == "Place" and cand.type in ("City", "Region", "Place") \
-            or (cand.type, new) == ("Organization", "Person"):
-        return cand
-    if new == "Place":
-        new = "City" if label == "GPE" else "Place"
-    name = person_name(span.text) if new == "Person" else _expand_un(span.text)
-    if new == "Person" and name.casefold() in JUNK_ENTITY_WORDS:
-        return None
-    return replace(cand, type=new, name=name)
 
 
 def _make(span: SpacySpan, type_: str, name: str, kind: str) -> MentionCandidate:
@@ -112,18 +86,61 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
         return _make(ent, "Country", gaz.country_of[key], "name")
     if type_ == "Organization" and key in gaz.demonym_of:
         return None  # "Israeli" tagged ORG: a demonym outside a state phrase
+    if type_ != "Other" and _counted(ent):
+        return _make(ent, "Other", text, "name")  # "won an Oscar", "a Bafta in 1999": a thing
+    described = _described_as(ent)
+    if described == "Organization" and type_ in ("Person", "City", "Region", "Place"):
+        type_ = "Organization"  # "research firm Gartner", "magazine Der Spiegel"
+    elif described == "City" and type_ in ("Person", "Organization"):
+        type_ = "City"
     if type_ == "Person":
-        if ent.start > 0 and ent.doc[ent.start - 1].lower_ in _NAME_TITLES:
-            ent = ent.doc[ent.start - 1:ent.end]  # "President Lincoln" is the mention
-            text = ent.text
         name = person_name(text)
         if name.casefold() in JUNK_ENTITY_WORDS:
             return None  # "General Election" read as a person
         return _make(ent, "Person", name, "name")
-    if type_ == "Organization" and len(ent) == 2 and ent[0].lower_.rstrip(".") in HONORIFICS \
+    if type_ == "Organization" and len(ent) == 2 and ent[0].lower_.rstrip(".") in _COURTESY \
             and ent[1].text[:1].isupper() and ent[1].lower_ not in JUNK_ENTITY_WORDS:
         return _make(ent, "Person", person_name(text), "name")  # "Mr Balls" read as ORG
+    # (a rank is no courtesy title: "General Motors", "General Electric" are companies)
     return _make(ent, type_, _expand_un(text), "name")
+
+
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr"})
+_ONTONOTES_NAMES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
+def _ontonotes_name(ent: SpacySpan) -> bool:
+    """The OntoNotes NER (kept by ``kg_stash_ontonotes``) read a name in these words too."""
+    return any(s.start < ent.end and ent.start < s.end and s.label_ in _ONTONOTES_NAMES
+               for s in ent.doc.spans.get("ontonotes", ()))
+
+
+def _described_as(ent: SpacySpan) -> str | None:
+    """The class a descriptor noun before or beside the name gives it: "research firm Gartner",
+    "Dell, the computer maker" (Organization); "the town of Leeds" is read by the NER already,
+    "the port city Basra" (City)."""
+    root = ent.root
+    nouns = [c for c in root.children if c.dep_ in ("compound", "appos") and c.i < ent.start
+             or c.dep_ == "appos" and c.i >= ent.end]
+    if root.dep_ == "appos" and root.head.i < ent.start:
+        nouns.append(root.head)
+    for noun in nouns:
+        lemma = noun.lemma_.lower()
+        if noun.pos_ == "NOUN" and lemma in ORGANISATION_DESCRIPTORS:
+            return "Organization"
+        if noun.pos_ == "NOUN" and lemma in PLACE_DESCRIPTORS:
+            return "City"
+    return None
+
+
+def _counted(ent: SpacySpan) -> bool:
+    """A name with an indefinite article of its own is no person, place or organisation but a
+    thing of that name: "won an Oscar", "a Grammy in 1998", "a Bafta". ("an Arafat adviser" is no
+    such case: the article belongs to "adviser".)"""
+    if ent.start == 0:
+        return False
+    det = ent.doc[ent.start - 1]
+    return det.lower_ in ("a", "an") and det.dep_ == "det" and det.head.i in range(ent.start, ent.end)
 
 
 def _trim(ent: SpacySpan) -> SpacySpan | None:
@@ -182,6 +199,9 @@ def _is_junk(ent: SpacySpan) -> bool:
     if len(ent) == 1 and (ent[0].lower_ in JUNK_ENTITY_WORDS or ent[0].lower_ in TITLE_WORDS
                           or not ent[0].text[:1].isupper()):
         return True
+    if len(ent) == 1 and ent.label_ == "PERSON" and ent[0].is_sent_start \
+            and ent[0].tag_ in ("NN", "NNS") and not ent[0].is_upper and not _ontonotes_name(ent):
+        return True  # a capitalised common noun opening a sentence ("Drones were flying low")
     if any(t.tag_ in ("VBZ", "VBD", "VBP") for t in ent) and len(ent) >= 3:
         return True  # a headline clause ("Israel Launches Iron Wall Operation")
     return _in_headline(ent)

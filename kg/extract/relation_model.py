@@ -1,12 +1,14 @@
-"""A small learned classifier for the five CoNLL04 relation types between two entity mentions.
+"""The learned classifier for the five CoNLL04 relation types between two entity mentions.
 
-The rule-based extractor calls it for entity pairs its rules did not cover. It is a multinomial
-logistic regression over sparse string features of the parsed sentence: the dependency path
-between the two mention heads, the words between them, the words around them, their order and
-distance. Weights ship as plain JSON in ``kg/data/relation_model.json`` (no pickle, no
-scikit-learn at run time) and are trained by::
+The extractor calls it for entity pairs its rules did not cover. It is a multinomial logistic
+regression over sparse string features of the parsed sentence: the dependency path between the
+two mention heads, the words between them, the words around them, their order and distance.
+Its score goes through a Platt map fitted on cross-validated predictions, so the confidence it
+gives is a calibrated probability of being right. Weights ship as plain JSON in
+``kg/data/relation_model.json`` (no pickle, no scikit-learn at run time), with the measured
+confidence of each rule family and the assertion floor, and are trained by::
 
-    python -m kg.eval.train_relations /path/to/conll04 -o kg/data/relation_model.json
+    python -m kg.train.relations DATA -o kg/data/relation_model.json
 
 Each entity type pair allows at most one relation (the ontology's domain and range), so the
 model only decides between that relation and none::
@@ -15,10 +17,6 @@ model only decides between that relation and none::
     >>> doc = nlp("John Wilkes Booth , who assassinated President Lincoln , was an actor .")
     >>> model.predict(doc[:], doc[0:3], doc[6:8], "Person", "Person")
     ('killed', 0.93)
-
-The same artifact holds :class:`EntityTypeModel`, a second small classifier that re-types a
-spaCy entity as Person, Organization, Place or Other from its words and context; spaCy's small
-model often calls a town or a person an ORG, and a wrong type makes a wrong relation.
 """
 
 from __future__ import annotations
@@ -45,10 +43,36 @@ SIGNATURES = {
     ("PER", "LOC"): "livesIn",
     ("LOC", "LOC"): "locatedIn",
 }
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
-RETYPABLE = frozenset({"Person", "Organization", "Place", "City", "Country", "Region", "Other"})
 PREDICATES = ("worksFor", "killed", "basedIn", "livesIn", "locatedIn")
 NONE = "NONE"
+MODEL_FAMILY = "model"
+
+
+def rule_family(rule: str) -> str:
+    """The family a rule name belongs to: ``title:chief`` -> ``title``; the classifier's
+    ``model:conll04-relations`` -> ``model``."""
+    return rule.split(":", 1)[0]
+
+
+def model_scored(rule: str) -> bool:
+    """The confidence of a relation with this rule name is the model's: the classifier read it
+    (``model:...``), or scored a rule's reading (``title:chief+model``)."""
+    return rule_family(rule) == MODEL_FAMILY or rule.endswith("+model")
+
+
+def same_class(predicate: str, model_predicate: str) -> bool:
+    """``predicate`` is the relation ``model_predicate`` or a sub-property of it (``leaderOf`` is
+    a ``worksFor``; ``visited`` is no ``livesIn``)."""
+    from kg.eval.mapping import conll04_relation_map
+
+    classes = conll04_relation_map()
+    return predicate in classes and classes[predicate] == classes.get(model_predicate)
+
+
+def rule_feature(rule: str, predicate: str) -> str:
+    """The model's feature for a rule's reading: ``title:chief`` reading ``leaderOf`` ->
+    ``title:leaderOf``."""
+    return f"{rule_family(rule)}:{predicate}"
 
 
 def coarse_type(cls: str) -> str:
@@ -87,13 +111,18 @@ def _path(a, b):
     return up[: up_idx[t.i] + 1], list(reversed(down)), t
 
 
-def pair_features(sent, head, tail, head_type: str, tail_type: str) -> list[str]:
+def pair_features(sent, head, tail, head_type: str, tail_type: str,
+                  rule: str | None = None) -> list[str]:
     """Sparse string features of one ordered pair of mentions in a parsed sentence.
 
-    ``head`` and ``tail`` are spaCy spans inside ``sent``; types are ontology class local names.
+    ``head`` and ``tail`` are spaCy spans inside ``sent``; types are ontology class local names;
+    ``rule`` is the ``family:predicate`` of a rule that read a relation between the two, if any
+    ("title:leaderOf"), so the model learns how far each rule can be trusted in its context.
     """
     hc, tc = coarse_type(head_type), coarse_type(tail_type)
     feats = [f"tp={hc}>{tc}"]
+    if rule:
+        feats += [f"rule={rule}", f"rulefam={rule.split(':', 1)[0]}"]
     first, second = (head, tail) if head.start <= tail.start else (tail, head)
     order = "ht" if first is head else "th"
     feats.append(f"ord={order}")
@@ -156,105 +185,22 @@ def pair_features(sent, head, tail, head_type: str, tail_type: str) -> list[str]
     return feats
 
 
-class LinearModel:
-    """A multinomial logistic regression over sparse string features, as plain lists."""
-
-    def __init__(self, classes: Sequence[str], weights: dict[str, Sequence[float]],
-                 bias: Sequence[float]):
-        self.classes = list(classes)
-        self.weights = {k: list(v) for k, v in weights.items()}
-        self.bias = list(bias)
-
-    @classmethod
-    def from_json(cls, data: dict) -> "LinearModel":
-        return cls(data["classes"], data["weights"], data["bias"])
-
-    def to_json(self) -> dict:
-        return {"classes": self.classes, "bias": [round(b, 5) for b in self.bias],
-                "weights": {k: [round(x, 5) for x in v] for k, v in sorted(self.weights.items())}}
-
-    def probabilities(self, feats: Iterable[str]) -> list[float]:
-        scores = list(self.bias)
-        for f in feats:
-            v = self.weights.get(f)
-            if v is not None:
-                scores = [a + b for a, b in zip(scores, v)]
-        top = max(scores)
-        exps = [math.exp(x - top) for x in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
-
-
-def _shape(tok) -> str:
-    return tok.shape_ if len(tok.shape_) <= 5 else tok.shape_[:2] + tok.shape_[-3:]
-
-
-def mention_features(span, label: str) -> list[str]:
-    """Sparse features of an entity mention for :class:`EntityTypeModel`: spaCy's label, its
-    words and their shapes, and the two words on each side."""
-    doc = span.doc
-    feats = [f"lab={label}", f"n={_bucket(len(span))}", f"first={span[0].lower_}",
-             f"last={span[-1].lower_}", f"suf={span[-1].lower_[-3:]}",
-             "shape=" + " ".join(_shape(t) for t in span[:4])]
-    feats.extend(f"w={t.lower_}" for t in span)
-    feats.extend(f"lab|w={label}|{t.lower_}" for t in span)
-    for k, name in ((1, "prev"), (2, "prev2")):
-        i = span.start - k
-        feats.append(f"{name}={doc[i].lower_ if i >= 0 else '<s>'}")
-    for k, name in ((0, "next"), (1, "next2")):
-        i = span.end + k
-        feats.append(f"{name}={doc[i].lower_ if i < len(doc) else '</s>'}")
-    if span.text.isupper() and len(span.text) > 3:
-        feats.append("allcaps")
-    return feats
-
-
-class EntityTypeModel(LinearModel):
-    """Re-types a spaCy entity as Person, Organization, Place or Other.
-
-    >>> typer = EntityTypeModel.load()
-    >>> typer.predict(doc[5:6], "ORG")      # "... of Millinocket hooked the men ..."
-    ('Place', 0.81)
-    """
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> "EntityTypeModel":
-        """Load the ``entity_types`` part of the artifact (default: the one in ``kg/data/``)."""
-        with open(path or DEFAULT_PATH, encoding="utf-8") as f:
-            return cls.from_json(json.load(f)["entity_types"])
-
-    def predict(self, span, label: str) -> tuple[str, float]:
-        """(class, probability) for ``span``, a spaCy span whose NER label is ``label``."""
-        probs = self.probabilities(mention_features(span, label))
-        best = max(range(len(probs)), key=probs.__getitem__)
-        return self.classes[best], probs[best]
-
-    def retype(self, span, label: str, current: str) -> str:
-        """The class to give a name mention that the rules typed ``current``.
-
-        Only names (PERSON, ORG, GPE, LOC, FAC, NORP) are re-typed, only between Person,
-        Organization and Place, and a finer place class (City, Country, Region) is kept.
-        """
-        if label not in NAME_LABELS or current not in RETYPABLE:
-            return current
-        guess, _p = self.predict(span, label)
-        if guess == "Other" or (guess == "Place" and COARSE_TYPES.get(current) == "LOC"):
-            return current
-        return guess
-
-
 class RelationModel:
     """Logistic regression over :func:`pair_features`, loaded from a JSON file of weights."""
 
     def __init__(self, classes: Sequence[str], weights: dict[str, Sequence[float]],
                  bias: Sequence[float], threshold: float = 0.5, meta: dict | None = None,
-                 entity_types: EntityTypeModel | None = None):
+                 calibration: tuple[float, float] = (1.0, 0.0), rule_confidence: dict | None = None,
+                 floor: float = 0.5):
         self.classes = list(classes)
         self.weights = {k: list(v) for k, v in weights.items()}
         self.bias = list(bias)
-        self.threshold = threshold
+        self.threshold = threshold  # on the calibrated probability: below it, no relation
         self.meta = meta or {}
-        self.entity_types = entity_types
+        self.calibration = tuple(calibration)  # Platt (a, b) on the logit of the raw score
+        # rule family -> {"right", "n", "confidence"}, measured on CoNLL04 train
+        self.rule_confidence = rule_confidence or {}
+        self.floor = floor  # the default confidence a relation needs to be asserted
         self._index = {c: i for i, c in enumerate(self.classes)}
 
     @classmethod
@@ -262,17 +208,83 @@ class RelationModel:
         """Load weights from ``path``; by default the artifact shipped in ``kg/data/``."""
         with open(path or DEFAULT_PATH, encoding="utf-8") as f:
             data = json.load(f)
-        typer = EntityTypeModel.from_json(data["entity_types"]) if "entity_types" in data else None
         return cls(data["classes"], data["weights"], data["bias"], data.get("threshold", 0.5),
-                   data.get("meta"), typer)
+                   data.get("meta"), tuple(data.get("calibration", (1.0, 0.0))),
+                   data.get("rule_confidence"), data.get("floor", 0.5))
 
     def to_json(self) -> dict:
-        out = {"classes": self.classes, "bias": [round(b, 5) for b in self.bias],
-               "threshold": self.threshold, "meta": self.meta,
-               "weights": {k: [round(x, 5) for x in v] for k, v in sorted(self.weights.items())}}
-        if self.entity_types is not None:
-            out["entity_types"] = self.entity_types.to_json()
+        return {"classes": self.classes, "bias": [round(b, 5) for b in self.bias],
+                "threshold": self.threshold, "calibration": [round(x, 5) for x in self.calibration],
+                "floor": self.floor, "rule_confidence": self.rule_confidence, "meta": self.meta,
+                "weights": {k: [round(x, 5) for x in v] for k, v in sorted(self.weights.items())}}
+
+    def calibrated(self, p: float) -> float:
+        """The probability of being right of a raw score ``p`` (the Platt map)."""
+        a, b = self.calibration
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        z = a * math.log(p / (1 - p)) + b
+        return 1.0 / (1.0 + math.exp(max(-60.0, min(60.0, -z))))
+
+    def rule_probability(self, rule: str, predicate: str) -> float | None:
+        """The measured confidence of a relation a rule read: the share of right relations of
+        its family ("title:chief" -> "title") and predicate class on CoNLL04 train (CoNLL04's
+        type: ``leaderOf`` -> ``Work_For``), else the pooled share of all the rules (``*``); for
+        a predicate CoNLL04 has no type for (``visited``, ``metWith``), the share judged right by
+        hand on BBC news, by family and predicate, family, or all; None when nothing was
+        measured."""
+        from kg.eval.mapping import conll04_relation_map
+
+        family, kind = rule_family(rule), conll04_relation_map().get(predicate)
+        if kind is not None:
+            keys = (f"{family} {kind}", "*")
+        else:  # measured by hand on BBC news (kg/data/judged_relations.tsv)
+            keys = (f"{family} {predicate}", f"{family} *", "judged *")
+        row = next((self.rule_confidence[k] for k in keys if k in self.rule_confidence), None)
+        return None if row is None else row["confidence"]
+
+    def calibrate(self, relations: Sequence) -> list:
+        """``relations`` (:class:`~kg.records.Relation`) with each rule-made confidence replaced
+        by its measured one (:meth:`rule_probability`); those the model made or scored are
+        calibrated already."""
+        from dataclasses import replace
+
+        out = []
+        for r in relations:
+            p = None if model_scored(r.evidence.rule) else self.rule_probability(r.evidence.rule,
+                                                                                  r.predicate)
+            out.append(r if p is None else replace(r, evidence=replace(r.evidence, confidence=p)))
         return out
+
+    def score_rules(self, doc, relations: Sequence, mentions: Sequence[tuple[int, int, str, str]]
+                    ) -> tuple[list, list]:
+        """The rule-made ``relations`` between two name ``mentions`` of one sentence whose classes
+        the model knows, scored by the model with the rule as a feature: ``(kept, overruled)``.
+        A kept relation takes the model's calibrated probability as its confidence and the rule
+        name ``RULE+model``; one below the threshold is overruled. Relations the model cannot
+        score are kept unchanged."""
+        from dataclasses import replace
+
+        at = {(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])): (s, e, c) for s, e, _k, c in mentions}
+        kept, overruled = [], []
+        for r in relations:
+            h = at.get((r.subject_span.start, r.subject_span.end))
+            t = at.get((r.object_span.start, r.object_span.end))
+            if h is None or t is None or model_scored(r.evidence.rule) \
+                    or doc[h[0]].sent.start != doc[t[0]].sent.start:
+                kept.append(r)
+                continue
+            predicate = SIGNATURES.get((coarse_type(h[2]), coarse_type(t[2])))
+            if predicate is None or not same_class(r.predicate, predicate):
+                kept.append(r)  # "visited" is no reading of the person-place relation it scores
+                continue
+            rule = rule_feature(r.evidence.rule, r.predicate)
+            sent = doc[h[0]].sent
+            p = self.calibrated(self.probabilities(
+                pair_features(sent, doc[h[0]:h[1]], doc[t[0]:t[1]], h[2], t[2], rule), predicate))
+            scored = replace(r, evidence=replace(r.evidence, confidence=round(p, 3),
+                                                 rule=f"{r.evidence.rule}+model"))
+            (kept if p >= self.threshold else overruled).append(scored)
+        return kept, overruled
 
     def save(self, path: str | Path) -> None:
         with open(path, "w", encoding="utf-8") as f:
@@ -300,7 +312,8 @@ class RelationModel:
         predicate = SIGNATURES.get((coarse_type(head_type), coarse_type(tail_type)))
         if predicate is None or head.start < tail.end and tail.start < head.end:
             return None, 1.0
-        p = self.probabilities(pair_features(sent, head, tail, head_type, tail_type), predicate)
+        p = self.calibrated(self.probabilities(pair_features(sent, head, tail, head_type, tail_type),
+                                               predicate))
         if p >= self.threshold:
             return predicate, p
         return None, 1.0 - p

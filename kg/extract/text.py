@@ -33,13 +33,21 @@ _AGENCY_CODE = re.compile(r"\((?:[A-Z0-9]{1,5}/){1,4}[A-Z0-9]{1,5}\)")
 _COPYRIGHT = re.compile(r"^.*(?:©|\(c\)\s*\d{4}|all rights reserved|copyright \d{4}).*$", re.I | re.M)
 _DATELINE = re.compile(
     r"\A(?P<lead>\s*)(?P<line>(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?)"
-    r"(?:\s*,\s*(?P<second>[A-Za-z0-9.'’ ]{1,30}?))?"
+    r"(?:\s*,\s*(?P<second>[A-Za-z0-9.'’ ]{1,30}?(?:,\s*\d{4})?))?"
     r"(?:\s*\((?P<paren>[A-Za-z0-9.'’ /&-]{1,30})\))?)\s*[–—]|"
     r"\A(?P<lead2>\s*)(?P<line2>(?P<place2>[A-Z][A-Z.'’ -]{1,40}?)"
-    r"(?:\s*,\s*(?P<second2>[A-Za-z0-9.'’ ]{1,30}?))?"
+    r"(?:\s*,\s*(?P<second2>[A-Za-z0-9.'’ ]{1,30}?(?:,\s*\d{4})?))?"
     r"(?:\s*\((?P<paren2>[A-Za-z0-9.'’ /&-]{1,30})\))?)\s*-{1,2}\s")
 _MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
 _SENTENCE_END = re.compile(r"[.!?…\"”’]\s*$")
+
+
+def _headline_rest(text: str, end: int) -> bool:
+    """The line goes on in capitals after the would-be dateline: "SOCCER - LEEDS HOLD CHELSEA"
+    is a headline, its first word a sport, not a place."""
+    stop = text.find("\n", end)
+    letters = [c for c in text[end:stop if stop != -1 else len(text)] if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ def prepare_text(text: str) -> PreparedText:
         line_text = g("line")
         place_text = g("place").strip()
         second, paren = g("second"), g("paren")
-        if len(line_text.split()) <= 8 and "\n" not in line_text:
+        if len(line_text.split()) <= 8 and "\n" not in line_text and not _headline_rest(text, m.end()):
             dateline = Span(line_start, line_start + len(line_text), line_text)
             place = Span(line_start, line_start + len(place_text), place_text)
             if paren:

@@ -1,0 +1,8 @@
+"""Training for kg's learned components, apart from evaluation.
+
+``python -m kg.train DATA -o kg/data`` (or ``kg train DATA``) rebuilds every trained part from
+the shared data folder ``DATA`` (``../shared/data``): the names NER (:mod:`kg.train.ner`) and the
+relation classifier (:mod:`kg.train.relations`). Each trainer fixes its seed, chooses its settings
+on held-out parts of the training splits, prints the figures it chose them by, and never reads a
+test split.
+"""

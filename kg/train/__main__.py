@@ -1,0 +1,32 @@
+"""``python -m kg.train DATA [-o DIR]``: rebuild every trained part of kg (see :mod:`kg.train`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "data"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="kg train", description=__doc__)
+    ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
+    ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
+                    help="folder for names_ner/ and relation_model.json (default: kg/data)")
+    ap.add_argument("--only", choices=["ner", "relations"], default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    from kg.train import ner, relations
+
+    names = args.output / "names_ner"
+    if args.only in (None, "ner"):
+        ner.main([str(args.data), "-o", str(names), "--seed", str(args.seed)])
+    if args.only in (None, "relations"):
+        relations.main([str(args.data), "-o", str(args.output / "relation_model.json"),
+                        "--seed", str(args.seed), "--names-ner", str(names)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

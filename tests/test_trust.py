@@ -1,0 +1,148 @@
+"""The relation and entity errors of issue "Facts you can trust", each on sentences of our own
+writing, read by the real pipeline (the trained names NER included)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.pipeline import confident
+from kg.records import Article
+
+pytestmark = pytest.mark.model
+
+
+def read(extractor, text: str):
+    return confident(extractor.extract(Article("t", text, date=date(2024, 3, 26))), None)
+
+
+def types(ex) -> dict[str, str]:
+    return {e.label: e.type for e in ex.entities}
+
+
+def triples(ex, asserted_only: bool = False):
+    return {(r.subject, r.predicate, r.object) for r in ex.relations
+            if r.asserted or not asserted_only}
+
+
+def test_a_nationality_before_a_title_is_no_employer(extractor):
+    ex = read(extractor, "Mourners laid flowers for the slain Dutch director Theo van Gogh.")
+    assert not any(o == "place/netherlands" and p in ("leaderOf", "worksFor", "memberOf",
+                                                     "spokespersonFor")
+                   for _s, p, o in triples(ex))
+    # a government title still makes the state the employer
+    ex = read(extractor, "Kenyan Foreign Minister Musalia Mudavadi flew home.")
+    assert ("person/musalia-mudavadi", "worksFor", "place/kenya") in triples(ex)
+
+
+def test_the_organisation_nearest_the_title_holds_it(extractor):
+    ex = read(extractor, "UK Green Party leader Sian Berry spoke to reporters in Leeds.")
+    assert not any(p == "leaderOf" and o == "place/united-kingdom" for _s, p, o in triples(ex))
+
+
+def test_names_in_a_list_say_nothing_of_each_other(extractor):
+    ex = read(extractor, "Retailers such as Dell, LG and Samsung cut their prices again.")
+    names = {"Dell", "LG", "Samsung"}
+    keys = {e.key for e in ex.entities if e.label in names}
+    assert not any(s in keys and o in keys for s, _p, o in triples(ex))
+
+
+def test_an_organisation_of_a_country_is_no_person(extractor):
+    ex = read(extractor, "Sales at General Motors of the US fell sharply in May.")
+    assert "Person" not in types(ex).values()
+    assert not any(p == "livesIn" for _s, p, _o in triples(ex))
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday.", "Hamas", "Organization"),
+    ("BT said its profits rose as the telecoms group cut its debt.", "BT", "Organization"),
+    ("Shares in Sony fell after the electronics group cut its forecast.", "Sony", "Organization"),
+    ("Leeds beat Chelsea 2-1 at Elland Road on Saturday.", "Leeds", "Organization"),
+])
+def test_names_are_typed_from_their_context(extractor, text, name, cls):
+    assert types(read(extractor, text)).get(name) == cls
+
+
+def test_hamas_chief_leads_hamas_and_lives_in_no_organisation(extractor):
+    ex = read(extractor, "Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday.")
+    facts = triples(ex)
+    assert ("person/ismail-haniyeh", "leaderOf", "organization/hamas") in facts
+    assert not any(p == "livesIn" and o == "organization/hamas" for _s, p, o in facts)
+
+
+def test_title_words_are_no_person(extractor):
+    ex = read(extractor, "Shadow Home Secretary David Davis said the plan was wrong.")
+    people = {e.label for e in ex.entities if e.type == "Person"}
+    assert people == {"David Davis"}
+    ex = read(extractor, "Lib Dem Home Affairs spokesman Mark Oaten agreed with him.")
+    assert {e.label for e in ex.entities if e.type == "Person"} == {"Mark Oaten"}
+
+
+def test_a_datelines_agency_is_the_source_not_a_fact(extractor):
+    text = "WASHINGTON, March 26, 2024 (Reuters) - Hamas chief Ismail Haniyeh arrived in Tehran."
+    ex = read(extractor, text)
+    assert not any("reuters" in s or "reuters" in o for s, _p, o in triples(ex))
+    assert "Reuters" not in {e.label for e in ex.entities}
+
+
+def test_every_relation_confidence_is_a_measured_probability(extractor):
+    from kg.extract.relation_model import RelationModel, model_scored
+
+    model = RelationModel.load()
+    ex = read(extractor, "Hamas chief Ismail Haniyeh met Iranian Foreign Minister Hossein "
+                         "Amir-Abdollahian in Tehran, where the minister lives.")
+    assert ex.relations
+    for r in ex.relations:
+        if model_scored(r.evidence.rule):  # read or scored by the calibrated classifier
+            assert model.threshold <= r.evidence.confidence < 1
+        else:  # a rule's measured share of right readings
+            assert r.evidence.confidence == model.rule_probability(r.evidence.rule, r.predicate)
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("The Whitbread Novel of the Year award went to Andrea Levy.", "Whitbread"),
+    ("Critics praised The Life and Death of Peter Sellers at the festival.", "Life and Death"),
+])
+def test_titles_of_works_and_awards_are_no_people(extractor, text, bad):
+    people = {e.label for e in read(extractor, text).entities if e.type == "Person"}
+    assert not any(bad in p for p in people)
+
+
+@pytest.mark.parametrize("text, name", [
+    # the three BBC sentences the rule was checked on (entertainment/146, 097 and 357)
+    ("He won a Grammy in 1998 and is nominated for two more this year.", "Grammy"),
+    ("Mel Gibson has vowed not to campaign for an Oscar for his movie.", "Oscar"),
+    ("Blanchett, who won a Bafta in 1999 for her leading role in Elizabeth, said so.", "Bafta"),
+    ("The film won an Oscar.", "Oscar"),
+])
+def test_a_name_with_an_indefinite_article_is_a_thing(extractor, text, name):
+    assert types(read(extractor, text)).get(name, "Other") == "Other"
+
+
+def test_an_indefinite_article_of_the_noun_after_a_name_keeps_the_person(extractor):
+    ex = read(extractor, "An adviser to Yasser Arafat met a Netanyahu aide in Cairo.")
+    assert types(ex).get("Yasser Arafat") == "Person"
+
+
+@pytest.mark.parametrize("text, name", [
+    # BBC tech/347, tech/337 and business/316, where the rule was checked
+    ("Ben Wood, principal analyst at research firm Gartner, said so.", "Gartner"),
+    ("Weiner, a research director at analyst firm Gartner, has followed the market.", "Gartner"),
+    ("Meanwhile, German magazine Der Spiegel said the talks had failed.", "Der Spiegel"),
+    ("Fashion house Burberry opened a shop in Paris.", "Burberry"),
+    ("Dell, the computer maker, cut its prices again.", "Dell"),
+])
+def test_a_descriptor_noun_types_the_name(extractor, text, name):
+    ex = read(extractor, text)
+    assert types(ex).get(name) == "Organization"
+    assert not any(p == "livesIn" for _s, p, _o in triples(ex))
+
+
+def test_a_headline_sport_word_is_no_place_and_clubs_are_no_cities(extractor):
+    ex = read(extractor, "SOCCER - LEEDS HOLD CHELSEA\nLeeds drew 1-1 with Chelsea at Elland Road.")
+    labels = {e.label.casefold(): e.type for e in ex.entities}
+    assert "soccer" not in labels
+    assert labels.get("leeds") == "Organization"
+    # the club is no place (the NER reads this Chelsea as a person: an error left, see docs/eval.md)
+    assert labels.get("chelsea") not in ("City", "Region", "Place", "Country")
