@@ -373,3 +373,25 @@ def test_casualty_figures_are_exact_integers():
     assert _count("100000000000000000000000") == 10 ** 23  # no float on the way
     assert (_count("32,414"), _count("1.5 million"), _count("12 thousand")) == (32414, 1500000, 12000)
     assert _count("1.2.3") is None
+
+
+def test_the_shipped_relation_model_scores_as_the_mean_of_the_fold_models():
+    from kg.extract.relation_model import NONE, PREDICATES, RelationModel
+    from kg.train.relations import average_models
+
+    classes = [NONE, *PREDICATES]
+    a = ({"bw=shot": [0.0, 0, 2.0, 0, 0, 0]}, [0.5, 0, 0, 0, 0, 0])
+    b = ({"bw=met": [1.0, 0, 0, 0, 0, 0], "bw=shot": [0.0, 0, 1.0, 0, 0, 0]}, [0.0, 0, 0, 0, 0, 0])
+    weights, bias = average_models([a, b])
+    assert weights == {"bw=shot": [0.0, 0, 1.5, 0, 0, 0], "bw=met": [0.5, 0, 0, 0, 0, 0]}
+    assert bias == [0.25, 0, 0, 0, 0, 0]
+    mean = RelationModel(classes, weights, bias)
+    feats = ["bw=shot", "bw=met"]
+    # the logit of the mean model is the mean of the two models' logits
+    import math
+
+    def logit(m):
+        p = m.probabilities(feats, "killed")
+        return math.log(p / (1 - p))
+
+    assert logit(mean) == pytest.approx((logit(RelationModel(classes, *a)) + logit(RelationModel(classes, *b))) / 2)

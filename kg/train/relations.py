@@ -24,7 +24,9 @@ are). The steps, all on the training split:
    relations (with a uniform prior, ``(right + 1) / (n + 2)``) becomes its confidence.
 4. The assertion floor is the lowest confidence at which the out-of-fold relations (model and
    rules together) are at least ``--floor-precision`` precise.
-5. The final weights are fitted on the whole split.
+5. The shipped model is the mean of the five fold models (their scores averaged): the models
+   whose out-of-fold scores the Platt map and the threshold were fitted on, so the map holds
+   for what ships (a model refitted on the whole split scored differently).
 
 Training is deterministic: full-batch Adam from zero weights, folds from a seeded shuffle.
 """
@@ -188,20 +190,35 @@ def folds_of(n: int, k: int = 5, seed: int = 0) -> list[int]:
 
 
 def out_of_fold(examples: Sequence[PairExample], fold: Sequence[int], l2: float, k: int,
-                epochs: int) -> list[tuple[int, str, float]]:
+                epochs: int, models: list | None = None) -> list[tuple[int, str, float]]:
     """``(example index, predicate, P(predicate))`` for every predicted pair, from the model of
-    the folds it was not in."""
+    the folds it was not in; the fold models' ``(weights, bias)`` are appended to ``models``."""
     classes = [NONE, *PREDICATES]
     out = []
     for f in range(k):
         train = [ex for ex in examples if fold[ex.doc] != f]
         weights, bias = fit(train, classes, l2=l2, epochs=epochs)
+        if models is not None:
+            models.append((weights, bias))
         model = RelationModel(classes, weights, bias)
         for i, ex in enumerate(examples):
             if fold[ex.doc] == f and ex.predicted:
                 predicate = _predicate_of(ex)
                 out.append((i, predicate, model.probabilities(ex.features, predicate)))
     return out
+
+
+def average_models(models: Sequence[tuple[dict, list]]) -> tuple[dict, list]:
+    """One linear model whose scores are the mean of ``models``' scores (a feature a model lacks
+    weighs zero there)."""
+    n = len(models)
+    weights: dict[str, list[float]] = {}
+    for w, _b in models:
+        for feature, vector in w.items():
+            acc = weights.setdefault(feature, [0.0] * len(vector))
+            for j, x in enumerate(vector):
+                acc[j] += x / n
+    return weights, [sum(b[j] for _w, b in models) / n for j in range(len(models[0][1]))]
 
 
 def _predicate_of(ex: PairExample) -> str:
@@ -243,14 +260,15 @@ def main(argv: list[str] | None = None) -> int:
           f"({sum(e.predicted for e in examples)} of the extractor's mentions)", flush=True)
     best = None
     for l2 in args.l2:
-        oof = out_of_fold(examples, fold, l2, args.folds, args.epochs)
+        fold_models: list = []
+        oof = out_of_fold(examples, fold, l2, args.folds, args.epochs, fold_models)
         right = [examples[i].label == pred for i, pred, _p in oof]
         probs = [p for _i, _pred, p in oof]
         f1, th = max((f1_at(probs, right, n_gold, t / 100), t / 100) for t in range(5, 96))
         print(f"l2={l2:g}: cross-validated F1 of the model's pairs {f1:.3f} at {th:.2f}", flush=True)
         if best is None or f1 > best[0]:
-            best = (f1, l2, probs, right)
-    _f1, l2, probs, right = best
+            best = (f1, l2, probs, right, fold_models)
+    _f1, l2, probs, right, fold_models = best
     plain = [PairExample([f for f in e.features if not f.startswith("rule")], e.label, e.doc, e.predicted)
              for e in examples]
     oof = out_of_fold(plain, fold, l2, args.folds, args.epochs)
@@ -267,9 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     for lo, hi, n, conf, prec in rows:
         print(f"  {lo:.1f}-{hi:.1f}  n={n:4d}  confidence {conf:.3f}  precision {prec:.3f}")
     classes = [NONE, *PREDICATES]
-    weights, bias = fit(examples, classes, l2=l2, epochs=args.epochs)
+    weights, bias = average_models(fold_models)
     model = RelationModel(classes, weights, bias, threshold=threshold, calibration=(a, b))
-    model.meta = {"trained_on": "conll04_train.json", "l2": l2, "epochs": args.epochs,
+    model.meta = {"trained_on": "conll04_train.json", "weights": "mean of the fold models",
+                  "l2": l2, "epochs": args.epochs,
                   "folds": args.folds, "seed": args.seed,
                   "cross_validated_f1_model_pairs": round(cv_f1, 4),
                   "cross_validated_ece": round(ece, 4),
