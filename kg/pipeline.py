@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import partial
 from datetime import date
 from typing import Iterable, Iterator
 
@@ -285,14 +285,12 @@ def confident(ex: ArticleExtraction, floor: float | None) -> ArticleExtraction:
         for r in ex.relations))
 
 
-@lru_cache(maxsize=1)
 def default_floor() -> float:
     """The confidence an asserted relation needs by default: the lowest at which relations were
     at least 0.8 precise in cross-validation on CoNLL04 train (``kg/data/relation_model.json``)."""
-    from kg.extract.relation_model import DEFAULT_PATH
+    from kg.extract.relation_model import RelationModel
 
-    with open(DEFAULT_PATH, encoding="utf-8") as f:
-        return float(json.load(f).get("floor", 0.5))
+    return RelationModel.shipped().floor
 
 
 def _extractions(stream: Iterable[Extracted], report: RunReport,

@@ -59,6 +59,7 @@ def local_name(iri: str) -> str:
     return iri
 
 
+@lru_cache(maxsize=1)
 def ontology_path() -> Path | None:
     """The ontology shipped with the package, else the one in the source tree."""
     here = Path(__file__).resolve().parent.parent
@@ -98,9 +99,9 @@ def _ontology_pairs(path: str | None, prop: str) -> tuple[tuple[str, str], ...]:
 
 
 def conll04_relation_map(path: str | Path | None = None) -> dict[str, str]:
-    """Predicate local name -> CoNLL04 relation type, for every sub-property in the ontology."""
-    p = str(path) if path else (str(ontology_path()) if ontology_path() else None)
-    return _closure(list(_ontology_pairs(p, "property")), CONLL04_RELATION_ROOTS)
+    """Predicate local name -> CoNLL04 relation type, for every sub-property in the ontology.
+    (Computed once per ontology file: the extractor asks for it per relation.)"""
+    return _ontology_map(_resolved(path), "property")
 
 
 def conll04_class_map(path: str | Path | None = None) -> dict[str, str]:
@@ -108,8 +109,17 @@ def conll04_class_map(path: str | Path | None = None) -> dict[str, str]:
 
     Country is both a Place and an Actor; it scores as Loc, as the issue asks.
     """
-    p = str(path) if path else (str(ontology_path()) if ontology_path() else None)
-    return _closure(list(_ontology_pairs(p, "class")), CONLL04_CLASS_ROOTS)
+    return _ontology_map(_resolved(path), "class")
+
+
+def _resolved(path: str | Path | None) -> str | None:
+    return str(path) if path else (str(ontology_path()) if ontology_path() else None)
+
+
+@lru_cache(maxsize=8)
+def _ontology_map(path: str | None, prop: str) -> dict[str, str]:
+    roots = CONLL04_RELATION_ROOTS if prop == "property" else CONLL04_CLASS_ROOTS
+    return _closure(list(_ontology_pairs(path, prop)), roots)
 
 
 def conll04_entity_type(cls: str, class_map: dict[str, str]) -> str:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from kg import __version__
 from kg.extract.assemble import ResolvedNames, resolve_names
-from kg.extract.components import COMPONENTS, RelationModelComponent, add_components
+from kg.extract.components import add_components, run_components
 from kg.extract.relation_model import RelationModel
 from kg.extract.text import PreparedText, prepare_text
 from kg.records import Article, ArticleExtraction
@@ -78,23 +78,12 @@ class LearnedModels:
     @classmethod
     @lru_cache(maxsize=1)
     def load(cls) -> "LearnedModels":
-        return cls(RelationModel.load())
+        return cls(RelationModel.shipped())
 
 
 def extract_from_doc(doc: Doc, article: Article, prep: PreparedText,
                      models: LearnedModels | None = None) -> ArticleExtraction:
     """Run kg's extraction components on ``doc``, a parse of ``prep.text`` through the names
     components, and return the extraction. Without ``models`` the relation classifier is off."""
-    from kg.extract import components
-
     doc._.kg_article, doc._.kg_prepared, doc._.kg_state = article, prep, None
-    steps = {"kg_mentions": components.find_names, "kg_titles": components.title_relations,
-             "kg_coref": components.join_references, "kg_events": components.find_events,
-             "kg_assemble": components.assemble_extraction}
-    for name in COMPONENTS:
-        if name == "kg_relation_model":
-            if models is not None:
-                RelationModelComponent(models.relations)(doc)
-        else:
-            steps[name](doc)
-    return doc._.kg_extraction
+    return run_components(doc, models.relations if models is not None else None)._.kg_extraction

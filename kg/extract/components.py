@@ -43,7 +43,6 @@ from kg.extract.relation_model import RelationModel
 from kg.extract.text import PreparedText
 from kg.records import Article, Relation
 
-COMPONENTS = ("kg_mentions", "kg_titles", "kg_coref", "kg_events", "kg_relation_model", "kg_assemble")
 
 for _name in ("kg_article", "kg_prepared", "kg_state", "kg_extraction"):
     if not Doc.has_extension(_name):
@@ -125,7 +124,7 @@ def find_events(doc: Doc) -> Doc:
 @Language.factory("kg_relation_model", default_config={"path": None})
 def make_relation_model(nlp: Language, name: str, path: str | None):
     """The trained relation classifier; ``path`` is its JSON (default: the shipped one)."""
-    return RelationModelComponent(RelationModel.load(path))
+    return RelationModelComponent(RelationModel.shipped() if path is None else RelationModel.load(path))
 
 
 class RelationModelComponent:
@@ -166,6 +165,22 @@ def assemble_extraction(doc: Doc) -> Doc:
     ev += [casualties.casualty_event(c) for c in state.casualties]
     doc._.kg_extraction = assemble(doc, state.article, state.prep, state.names, state.relations, ev)
     doc._.kg_state = None
+    return doc
+
+
+COMPONENTS = ("kg_mentions", "kg_titles", "kg_coref", "kg_events", "kg_relation_model", "kg_assemble")
+_RULE_STEPS = {"kg_mentions": find_names, "kg_titles": title_relations, "kg_coref": join_references,
+               "kg_events": find_events, "kg_assemble": assemble_extraction}
+
+
+def run_components(doc: Doc, relation_model: RelationModel | None = None) -> Doc:
+    """Run kg's components on an already parsed ``doc``, in pipeline order, without a pipeline;
+    ``relation_model`` None leaves ``kg_relation_model`` out."""
+    for name in COMPONENTS:
+        if name != "kg_relation_model":
+            _RULE_STEPS[name](doc)
+        elif relation_model is not None:
+            RelationModelComponent(relation_model)(doc)
     return doc
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -202,6 +203,12 @@ class RelationModel:
         self.rule_confidence = rule_confidence or {}
         self.floor = floor  # the default confidence a relation needs to be asserted
         self._index = {c: i for i, c in enumerate(self.classes)}
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def shipped(cls) -> "RelationModel":
+        """The artifact shipped in ``kg/data/``, read once per process (do not modify it)."""
+        return cls.load()
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "RelationModel":
