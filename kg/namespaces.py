@@ -34,7 +34,7 @@ class NEWS(DefinedNamespace):
     Place: object; Country: object; City: object; Region: object; Other: object
     Event: object; Visit: object; Meeting: object; Statement: object; Resolution: object
     Attack: object; Death: object; Injury: object; Arrest: object; Protest: object
-    Damage: object; CasualtyReport: object; Ceasefire: object
+    Damage: object; CasualtyReport: object; Ceasefire: object; EventReport: object
     Claim: object; Factuality: object; Asserted: object; Reported: object; Hedged: object
     Negated: object; Evidence: object; Mention: object; Extractor: object
     # direct relations
@@ -47,6 +47,7 @@ class NEWS(DefinedNamespace):
     instrument: object; destination: object; origin: object; affectedGroup: object
     date: object; dateText: object; cameoCode: object; trigger: object; quote: object
     negated: object; deathCount: object; injuryCount: object; atLeast: object
+    report: object; reportCount: object; firstReported: object
     # claims and provenance
     factuality: object; asserted: object; attributedTo: object; evidence: object; mention: object
     article: object; sentence: object; text: object; startOffset: object; endOffset: object

@@ -16,11 +16,10 @@ confidence) through plain RDF nodes.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg import iri
 from kg.namespaces import NEWS, SCHEMA, bind_prefixes
@@ -224,29 +223,20 @@ DELETE {{ ?e rdfs:label ?other }} INSERT {{ ?e skos:altLabel ?other }} WHERE {{
   FILTER (STR(?other) != ?keep)
 }};
 DELETE {{ ?e skos:altLabel ?l }} WHERE {{ ?e rdfs:label ?l ; skos:altLabel ?l }}"""
-_NAMED = f"""
+_ENTITIES = f"""
 PREFIX news: <{_NS}>
 PREFIX rdfs: <{RDFS}>
-SELECT ?e ?label (COUNT(?m) AS ?mentions) (SAMPLE(?c) AS ?class) WHERE {{
+SELECT ?e ?label (SAMPLE(?c) AS ?class) WHERE {{
   ?e news:mention ?m ; rdfs:label ?label ; a ?c .
   FILTER NOT EXISTS {{ ?e news:unnamed true }}
 }} GROUP BY ?e ?label"""
-_ORGANISATION_OR_PLACE = {str(NEWS[c]) for c in ("Organization", "City", "Region", "Place")}
-
-
-class _Named(NamedTuple):
-    """A named entity of the corpus graph as the corpus-wide merges see it."""
-
-    node: str  # IRI
-    words: tuple[str, ...]  # its normalised name
-    mentions: int
-    cls: str  # class IRI (one per entity once _SETTLE_TYPES has run)
-_SPLIT_DOMINANT = 3
-"""A name typed differently across articles is one node when its most mentioned reading has at
-least this many times the mentions of the next."""
-_DOMINANT = 5
-"""A short name ambiguous between longer ones joins the most mentioned of them only when it has
-at least this many times the mentions of the next ("Blair": Tony Blair, not Cherie Blair)."""
+_ENTITY_MENTIONS = f"""
+PREFIX news: <{_NS}>
+SELECT ?e ?a ?t ?s WHERE {{
+  ?e news:mention ?m . ?m news:article ?a ; news:text ?t ; news:sentence ?s .
+  FILTER NOT EXISTS {{ ?e news:unnamed true }}
+}}"""
+_ALT_LABELS = f"SELECT ?e ?l WHERE {{ ?e <{SKOS.altLabel}> ?l }}"
 
 
 class CorpusGraph:
@@ -271,17 +261,21 @@ class CorpusGraph:
         return len(self.store)
 
     def settle(self) -> "CorpusGraph":
-        """One class per entity (a place keeps its most specific reading), one canonical name
-        (the others become skos:altLabel), organisations that are people merged into them,
-        partial person names folded into the full name they end (see :meth:`_fold_people`),
-        one node for a name typed differently across articles (:meth:`_merge_split_types`), and
-        symmetric relations both ways (:meth:`_both_ways`)."""
-        self.store.update(_SETTLE_TYPES)
-        self.store.update(_SETTLE_LABELS)
-        self._fold_people()
-        self._merge_split_types()
+        """One class per entity and one canonical name (:meth:`settle_names`), the nodes that
+        are one thing across articles joined (:meth:`resolve_entities`, see
+        :mod:`kg.resolve_corpus`), one event for the reports of one event across articles
+        (:meth:`corroborate_events`), and symmetric relations both ways (:meth:`_both_ways`)."""
+        self.settle_names()
+        self.resolve_entities()
         self.store.update(_SETTLE_LABELS)
         self._both_ways()
+        return self
+
+    def settle_names(self) -> "CorpusGraph":
+        """The first step of :meth:`settle`: one class per node (a place keeps its most specific
+        reading) and one canonical name (the others become skos:altLabel)."""
+        self.store.update(_SETTLE_TYPES)
+        self.store.update(_SETTLE_LABELS)
         return self
 
     def _both_ways(self) -> None:
@@ -295,91 +289,62 @@ class CorpusGraph:
             self.store.update(f"INSERT {{ ?b ?p ?a }} WHERE {{ VALUES ?p {{ {symmetric} }} "
                               f"?a ?p ?b . FILTER (?a != ?b) }}")
 
-    def _fold_people(self) -> int:
-        """Merge what the corpus shows to be one person, and return how many nodes went.
+    def corpus_entities(self) -> list:
+        """The named entities of the graph as :class:`kg.resolve_corpus.CorpusEntity` records:
+        name, alternative names, class, mentions, articles, titles seen before the mentions,
+        and the other named entities of their articles."""
+        from kg.resolve_corpus import CorpusEntity, about_sport, is_country, titles_before
 
-        - An organisation whose name of two or more words is a person's name, and which is
-          mentioned no more often than that person, is that person ("Kilroy-Silk" tagged ORG in
-          some articles, Robert Kilroy-Silk's "Kilroy Silk" in others).
-        - A person name that ends a longer person name of the corpus ("Blair", "Kilroy Silk")
-          joins it when that longer name is the only one, or when it is mentioned at least
-          :data:`_DOMINANT` times as often as the next (ambiguous surnames stay apart: "Bush"
-          with George Bush and George W Bush). Longer names settle first, so "Silk" follows
-          "Kilroy Silk" into "Robert Kilroy Silk".
-        """
-        named = self._named()
-        people = [n for n in named if n.cls == str(NEWS.Person)]
-        mentions = {n.node: n.mentions for n in people}
-        by_name = {n.words: n.node for n in people}
-        pairs: dict[str, str] = {}
-        for org in (n for n in named if n.cls == str(NEWS.Organization)):
-            person = by_name.get(org.words)
-            if len(org.words) > 1 and person and org.mentions <= mentions[person]:
-                pairs[org.node] = person
-                mentions[person] += org.mentions
-        ending: dict[tuple[str, ...], set[str]] = {}
-        for n in people:
-            for k in range(1, len(n.words)):
-                ending.setdefault(n.words[k:], set()).add(n.node)
+        rows = {r["e"].value: (r["label"].value, r["class"].value)
+                for r in self.store.query(_ENTITIES)}
+        alt: dict[str, list[str]] = {}
+        for r in self.store.query(_ALT_LABELS):
+            if r["e"].value in rows:
+                alt.setdefault(r["e"].value, []).append(r["l"].value)
+        mentions: dict[str, int] = {}
+        articles: dict[str, set[str]] = {}
+        titles: dict[str, set[str]] = {}
+        in_article: dict[str, set[str]] = {}
+        sport: dict[str, int] = {}
+        for r in self.store.query(_ENTITY_MENTIONS):
+            e, a = r["e"].value, r["a"].value
+            mentions[e] = mentions.get(e, 0) + 1
+            sport[e] = sport.get(e, 0) + about_sport(r["s"].value)
+            articles.setdefault(e, set()).add(a)
+            in_article.setdefault(a, set()).add(e)
+            found = titles_before(r["t"].value, r["s"].value)
+            if found:
+                titles.setdefault(e, set()).update(found)
+        out = []
+        for e, (label, cls) in sorted(rows.items()):
+            neighbours = set().union(*(in_article[a] for a in articles.get(e, ()))) - {e}
+            out.append(CorpusEntity(e, label, cls.rsplit("#", 1)[-1], mentions.get(e, 0),
+                                    tuple(sorted(alt.get(e, ()))), frozenset(articles.get(e, ())),
+                                    frozenset(titles.get(e, ())), frozenset(neighbours),
+                                    is_country(label), 2 * sport.get(e, 0) > mentions.get(e, 0)))
+        return out
 
-        def settled(node: str) -> str:
-            while node in pairs:
-                node = pairs[node]
-            return node
+    def resolve_entities(self, model=None) -> int:
+        """Join the nodes :func:`kg.resolve_corpus.resolve_entities` finds to be one thing, and
+        return how many went. Each kept node takes its group's class and keeps the IRIs of the
+        others as ``owl:sameAs`` aliases, so links into the graph made before stay good."""
+        from kg.resolve_corpus import resolve_entities
 
-        for node, words in sorted(((n.node, n.words) for n in people),
-                                  key=lambda nw: (-len(nw[1]), nw[0])):
-            hosts = {settled(h) for h in ending.get(words, ())} - {node}
-            if not hosts:
-                continue
-            ranked = sorted(hosts, key=lambda h: (-mentions[h], h))
-            if len(ranked) == 1 or mentions[ranked[0]] >= _DOMINANT * mentions[ranked[1]]:
-                pairs[node] = ranked[0]
-                mentions[ranked[0]] += mentions[node]
-        self._merge({old: settled(old) for old in pairs})
-        return len(pairs)
-
-    def _merge_split_types(self) -> int:
-        """One node for a name the articles typed differently, and return how many went.
-
-        Entity IRIs start with a type bucket, so "Yukos" read as an organisation in one article
-        and as a person in another are two nodes. Nodes of one normalised name join a country of
-        that name (the gazetteer knows countries; "Sri Lanka" beat England is no person). A
-        one-word person name left after :meth:`_fold_people` (no full name of the corpus ends
-        with it) joins the most mentioned organisation or place of that name, unless the person
-        has more than :data:`_SPLIT_DOMINANT` times its mentions. Then the most mentioned node
-        takes the others when it has at least :data:`_SPLIT_DOMINANT` times the mentions of the
-        next; names the corpus really uses for two things ("Chelsea" the club and the district,
-        89 and 104 mentions in the BBC corpus) stay apart.
-        """
-        groups: dict[tuple[str, ...], list[_Named]] = {}
-        for n in self._named():
-            groups.setdefault(n.words, []).append(n)
-        country = str(NEWS.Country)
-        pairs: dict[str, str] = {}
-        for words, nodes in groups.items():
-            if len(nodes) < 2:
-                continue
-            ranked = sorted(nodes, key=lambda n: (n.cls != country, -n.mentions, n.node))
-            if ranked[0].cls == country:  # a country of that name
-                pairs.update((n.node, ranked[0].node) for n in ranked[1:])
-                continue
-            if len(words) <= 1:  # a one-word "person" that no full name in the corpus ends
-                hosts = [n for n in ranked if n.cls in _ORGANISATION_OR_PLACE]
-                for person in [n for n in ranked if n.cls == str(NEWS.Person)]:
-                    if hosts and _SPLIT_DOMINANT * hosts[0].mentions >= person.mentions:
-                        pairs[person.node] = hosts[0].node  # "Yukos", "Glasgow" read as people
-                ranked = [n for n in ranked if n.node not in pairs]
-            if len(ranked) > 1 and ranked[0].mentions >= _SPLIT_DOMINANT * ranked[1].mentions:
-                pairs.update((n.node, ranked[0].node) for n in ranked[1:])
+        decided = resolve_entities(self.corpus_entities(), model)
+        pairs = {old: new for old, (new, _cls) in decided.items() if old != new}
+        if not decided:
+            return 0
+        kept = {new: cls for _old, (new, cls) in decided.items()}
+        values = " ".join(f"(<{node}> <{_NS}{cls}>)" for node, cls in sorted(kept.items()))
+        self.store.update(f"""
+DELETE {{ ?e a ?t }} WHERE {{ VALUES (?e ?c) {{ {values} }} ?e a ?t . FILTER (?t != ?c) }};
+INSERT {{ ?e a ?c }} WHERE {{ VALUES (?e ?c) {{ {values} }} }}""")
         self._merge(pairs)
+        same = " ".join(f"(<{new}> <{old}>)" for old, new in sorted(pairs.items()))
+        if same:
+            self.store.update(f"INSERT {{ ?new <{OWL.sameAs}> ?old }} WHERE {{ "
+                              f"VALUES (?new ?old) {{ {same} }} }}")
         return len(pairs)
-
-    def _named(self) -> list[_Named]:
-        """Every named entity with its normalised name, mention count and class."""
-        return [_Named(row["e"].value, tuple(iri.normalise_name(row["label"].value).split()),
-                       int(row["mentions"].value), row["class"].value)
-                for row in self.store.query(_NAMED)]
 
     def _merge(self, pairs: dict[str, str]) -> None:
         """Move every triple of each old node onto its new one: its names become altLabels, its

@@ -13,11 +13,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="kg train", description=__doc__)
     ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
     ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                    help="folder for names_ner/ and relation_model.json (default: kg/data)")
-    ap.add_argument("--only", choices=["ner", "relations"], default=None)
+                    help="folder for names_ner/, relation_model.json and resolver.json "
+                         "(default: kg/data)")
+    ap.add_argument("--only", choices=["ner", "relations", "resolver"], default=None)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    from kg.train import ner, relations
+    from kg.train import ner, relations, resolver
 
     names = args.output / "names_ner"
     if args.only in (None, "ner"):
@@ -25,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "relations"):
         relations.main([str(args.data), "-o", str(args.output / "relation_model.json"),
                         "--seed", str(args.seed), "--names-ner", str(names)])
+    if args.only in (None, "resolver"):
+        resolver.main([str(args.data), "-o", str(args.output / "resolver.json")])
     return 0
 
 
