@@ -153,7 +153,7 @@ def block_keys(e: CorpusEntity) -> set[str]:
         elif len(words) > 1:
             letters = _acronym_of(" ".join(words))
             if letters:
-                keys.add("a:" + letters)
+                keys.add("A:" + letters)  # meets "a:" keys only: two names of one acronym differ
         if len(words) == 1:
             keys.add("l:" + words[0])
         elif e.person and not _conjoined(name):
@@ -215,8 +215,10 @@ def pair_features(a: CorpusEntity, b: CorpusEntity) -> list[float]:
     """The features of a pair of nodes, in the order of :data:`FEATURES`."""
     wa, wb = a.words, b.words
     rel = _relation(wa, wb)
-    if rel == "bigram" and not (a.person and b.person):
-        rel = ""  # "Promises Treatment Center", "Betty Ford Treatment Center": two places
+    if rel in ("bigram", "head", "inner", "tail_multi") and not (a.person and b.person):
+        # only people are called by part of their name: "BBC" is not BBC News, "Labour" not the
+        # Parliamentary Labour Party, "Promises Treatment Center" not "Betty Ford Treatment Center"
+        rel = ""
     short = min(len(wa), len(wb))
     names_a = {name_words(n) for n in (a.label,) + a.names}
     names_b = {name_words(n) for n in (b.label,) + b.names}
@@ -288,13 +290,30 @@ def candidate_pairs(entities: Sequence[CorpusEntity]) -> list[tuple[int, int]]:
         for k in block_keys(e):
             blocks[k].append(i)
     pairs = set()
-    for members in blocks.values():
-        if len(members) > 200:  # a key this common ("l:john") says nothing
+    for key, members in blocks.items():
+        if key.startswith("A:"):
+            continue
+        others = blocks.get("A:" + key[2:], []) if key.startswith("a:") else []
+        if len(members) + len(others) > 200:  # a key this common ("l:john") says nothing
             continue
         for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                pairs.add((min(i, j), max(i, j)))
+            for j in members[x + 1:] + others:
+                if i != j:
+                    pairs.add((min(i, j), max(i, j)))
     return sorted(pairs)
+
+
+NAME_EVIDENCE = frozenset({"exact", "plural", "acronym", "alias", "tail", "tail_multi", "head",
+                           "inner", "initials", "bigram"})
+"""The features that say two names can name one thing; a pair with none of them (and a name
+similarity under :data:`FUZZY_MATCH`) never joins, whatever else it shares."""
+FUZZY_MATCH = 0.9
+
+
+def name_evidence(x: Sequence[float]) -> bool:
+    """Whether the features ``x`` of a pair (:data:`FEATURES` order) hold name evidence."""
+    return any(v for f, v in zip(FEATURES, x) if f in NAME_EVIDENCE) or \
+        x[FEATURES.index("fuzzy")] >= FUZZY_MATCH
 
 
 class _Group:
@@ -346,8 +365,10 @@ class _Group:
 
 def scored_pairs(entities: Sequence[CorpusEntity], model: PairModel) -> list[tuple[float, int, int]]:
     """``(probability, i, j)`` of every candidate pair, best first (ties by index)."""
-    out = [(model.probability(pair_features(entities[i], entities[j])), i, j)
-           for i, j in candidate_pairs(entities)]
+    out = []
+    for i, j in candidate_pairs(entities):
+        x = pair_features(entities[i], entities[j])
+        out.append((model.probability(x) if name_evidence(x) else 0.0, i, j))
     out.sort(key=lambda t: (-t[0], t[1], t[2]))
     return out
 
@@ -425,8 +446,9 @@ def cluster(entities: Sequence[CorpusEntity], scored: Iterable[tuple[float, int,
 
 
 def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:
-    """The node a group keeps and its class: the class with the most mentions, and within it
-    the fullest name, then the most mentioned, then the smallest IRI."""
+    """The node a group keeps and its class: the class with the most mentions (a country of the
+    gazetteer, a person with a full name first); within it a person's fullest name, anything
+    else's most mentioned name; then the smallest IRI."""
     by_class = Counter()
     for e in members:
         by_class[e.cls] += e.mentions
@@ -439,9 +461,11 @@ def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:
         if len(by_class) > 1:
             by_class.pop("Person", None)  # a one-word name read as a person is its other reading
         cls = max(by_class, key=lambda c: (by_class[c], _SPECIFICITY.get(c, 0), c))
-    keep = min((e for e in members if e.cls == cls),
-               key=lambda e: (-min(len(e.words), 3), -e.mentions,
-                              -len(normalise_name(e.label).split()), e.node))
+    if cls == "Person":  # a person by the fullest name: Tony Blair, not "Blair"
+        rank = lambda e: (-min(len(e.words), 3), -e.mentions, -len(normalise_name(e.label).split()), e.node)  # noqa: E731
+    else:  # anything else by its most used name: "Manchester United", not "United"
+        rank = lambda e: (-e.mentions, -len(e.words), e.node)  # noqa: E731
+    keep = min((e for e in members if e.cls == cls), key=rank)
     return keep, cls
 
 

@@ -129,7 +129,7 @@ def _node_chains(docs, names) -> dict[str, str]:
 def cross_validate(data: ResolverData, folds: int = 5, min_precision: float = 0.95):
     """Out-of-fold probabilities for every pair, then per threshold the pooled CV scores;
     returns (chosen threshold, {threshold: CorefScores})."""
-    from kg.resolve_corpus import FEATURES, PairModel, cluster
+    from kg.resolve_corpus import FEATURES, PairModel, cluster, name_evidence
 
     probs = [0.0] * len(data.pairs)
     for k in range(folds):
@@ -139,7 +139,7 @@ def cross_validate(data: ResolverData, folds: int = 5, min_precision: float = 0.
                             [PRIOR[f] for f in FEATURES])
         model = PairModel(tuple(w), b, 0.5, FEATURES)
         for n, (i, _j) in enumerate(data.pairs):
-            if data.fold_of(i, folds) == k:
+            if data.fold_of(i, folds) == k and name_evidence(data.features[n]):
                 probs[n] = model.probability(data.features[n])
     scored = sorted(((p, i, j) for p, (i, j) in zip(probs, data.pairs)),
                     key=lambda t: (-t[0], t[1], t[2]))
