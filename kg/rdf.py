@@ -88,7 +88,7 @@ class _ArticleWriter:
                 mention = iri.mention_iri(a.id, m.span.start, m.span.end)
                 g.add((node, NEWS.mention, mention))
                 self._span_node(mention, NEWS.Mention, art, m.sentence.text, m.span)
-        for relation in ex.relations:
+        for relation in _one_per_claim(ex.relations, a.id):
             self._add_relation(art, a.id, relation)
         labels = {entity.key: entity.label for entity in ex.entities}
         for event in ex.events:
@@ -163,6 +163,23 @@ class _ArticleWriter:
         if e.at_least is not None:
             g.add((node, NEWS.atLeast, Literal(e.at_least)))
         self._evidence(node, art, e.evidence)
+
+
+def _one_per_claim(relations, article_id: str) -> list[Relation]:
+    """The relations of an article, one per claim IRI: two readings of one claim (a rule and the
+    model over the same span) keep the more confident, so its evidence has one rule and one
+    confidence."""
+    best: dict[str, Relation] = {}
+    for r in relations:
+        key = str(iri.claim_iri(article_id, r.subject, r.predicate, r.object,
+                                r.evidence.span.start, r.evidence.span.end))
+        kept = best.get(key)
+        if kept is None or (r.evidence.confidence, r.evidence.rule) > (kept.evidence.confidence,
+                                                                        kept.evidence.rule):
+            best[key] = r
+    return [r for r in relations if best[str(iri.claim_iri(
+        article_id, r.subject, r.predicate, r.object, r.evidence.span.start,
+        r.evidence.span.end))] is r]
 
 
 def event_label(e: Event, labels: dict[str, str]) -> str:

@@ -343,6 +343,9 @@ class _Group:
             return False
         if (self.conjoined and other.person) or (other.conjoined and self.person):
             return False
+        if any(p != f for p in self.place_names for f in other.full_names) or \
+                any(p != f for p in other.place_names for f in self.full_names):
+            return False  # "Washington" the city is not Denzel Washington
         if (self.org_names & other.place_names) or (other.org_names & self.place_names):
             return False  # the club and its city, the team (or state) and its country
         for a in self.members:  # readings of one name an article kept apart as two things

@@ -286,3 +286,19 @@ def test_resolution_does_not_depend_on_the_order_of_articles():
     first = resolve_entities(ents)
     assert first == resolve_entities(list(reversed(ents)))
     assert first["e:blair"] == ("e:tony", "Person") and "e:cherie" not in first
+
+
+def test_a_place_never_joins_a_person_of_whose_name_it_is_part():
+    # BBC: "Washington" (the city) joined Denzel Washington, "Beijing" the NER span "Unclogging
+    # Beijing", "New York" the song "Leaving New York" read as a person; events then had a
+    # person as their place
+    nodes, _ = _nodes([
+        _said("a", ("Person", "Denzel Washington", "Denzel Washington won the award.")),
+        _said("b", ("City", "Washington", "Talks were held in Washington.")),
+        _said("c", ("Person", "Unclogging Beijing", "Unclogging Beijing is the plan.")),
+        _said("d", ("City", "Beijing", "Officials in Beijing agreed.")),
+        _said("e", ("Person", "Leaving New York", "Leaving New York was a hit.")),
+        _said("f", ("City", "New York", "He flew to New York.")),
+    ])
+    assert nodes["Washington"] == (["City"], 1) and nodes["Beijing"] == (["City"], 1)
+    assert nodes["New York"] == (["City"], 1)
