@@ -85,6 +85,12 @@ def event_iri(article_id: str, event_type: str, start: int, end: int) -> URIRef:
     return RES[f"event/{article_key(article_id)}/{start}-{end}-{event_type.lower()}"]
 
 
+def reported_event_iri(event_type: str, first_report: str) -> URIRef:
+    """The event several articles report, named after its first report (a corpus node: it
+    belongs to no article's graph)."""
+    return RES[f"reported-event/{event_type.lower()}-{_digest(first_report, 16)}"]
+
+
 def claim_iri(article_id: str, subject: str, predicate: str, obj: str, start: int, end: int) -> URIRef:
     digest = _digest("\x00".join((subject, predicate, obj, str(start), str(end))), 16)
     return RES[f"claim/{article_key(article_id)}/{digest}"]

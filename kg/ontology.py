@@ -102,7 +102,7 @@ def build_ontology(graph: Graph) -> Ontology:
         return out
 
     superclasses = {cls: frozenset(closure(cls)) for cls in direct}
-    roots = {NEWS.Entity, NEWS.Event, *_SCHEMA_CLASSES}
+    roots = {NEWS.Entity, NEWS.Event, NEWS.EventReport, *_SCHEMA_CLASSES}
     node_classes = frozenset(cls for cls, ups in superclasses.items() if cls in roots or ups & roots)
     relations = frozenset(
         p for p in graph.subjects(RDF.type, OWL.ObjectProperty)

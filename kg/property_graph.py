@@ -151,7 +151,7 @@ def to_property_graph(graph: Graph, ontology: Ontology | None = None) -> nx.Mult
             if len({type(v) for v in values}) > 1:  # Neo4j lists must be of one type
                 values = sorted({str(v) for v in values})
             attrs[name] = values if name in _LIST_PROPERTIES or len(values) > 1 else values[0]
-        if "Event" in labels[node]:
+        if "Event" in labels[node] or "EventReport" in labels[node]:
             attrs.update(_evidence(graph, node))
         attrs["uri"] = str(node)
         pg.add_node(str(node), **{LABELS: set(labels[node])}, **attrs)

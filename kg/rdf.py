@@ -254,6 +254,81 @@ SELECT ?e ?a ?t ?s WHERE {{
   FILTER NOT EXISTS {{ ?e news:unnamed true }}
 }}"""
 _ALT_LABELS = f"SELECT ?e ?l WHERE {{ ?e <{SKOS.altLabel}> ?l }}"
+_RES_EVENT = str(iri.RES) + "event/"
+_EVENT_REPORTS = f"""
+PREFIX news: <{_NS}>
+PREFIX schema: <{SCHEMA}>
+SELECT ?ev ?cls ?art ?date ?pub WHERE {{
+  ?ev a ?cls ; news:evidence/news:article ?art .
+  OPTIONAL {{ ?ev news:date ?date }}
+  OPTIONAL {{ ?art schema:datePublished ?pub }}
+  FILTER (STRSTARTS(STR(?ev), "{_RES_EVENT}"))
+}}"""
+_PLACE_ROLES = {str(NEWS.place), str(NEWS.destination)}
+_EVENT_ROLES = f"""
+PREFIX news: <{_NS}>
+SELECT ?ev ?role ?x WHERE {{
+  VALUES ?role {{ news:actor news:target news:participant news:affectedGroup news:place
+                 news:destination }}
+  ?ev ?role ?x .
+  FILTER (STRSTARTS(STR(?ev), "{_RES_EVENT}"))
+}}"""
+# (event, report, class, first report): the event takes the first report's label, trigger and
+# factuality (Asserted when any report asserts it), every report's evidence and roles
+_CORROBORATE = f"""
+PREFIX news: <{_NS}>
+PREFIX rdfs: <{RDFS}>
+PREFIX schema: <{SCHEMA}>
+PREFIX xsd: <{XSD}>
+INSERT {{ ?event a ?cls ; news:report ?r ; news:evidence ?e ; ?role ?x }} WHERE {{
+  VALUES (?event ?r ?cls ?first) {{ $ROWS }}
+  {{ ?r news:evidence ?e }} UNION {{
+    VALUES ?role {{ news:actor news:target news:participant news:affectedGroup news:place
+                   news:destination news:origin news:instrument }}
+    ?r ?role ?x }}
+}};
+INSERT {{ ?event rdfs:label ?label ; news:trigger ?trigger }} WHERE {{
+  VALUES (?event ?r ?cls ?first) {{ $ROWS }}
+  FILTER (?r = ?first)
+  ?r rdfs:label ?label ; news:trigger ?trigger .
+}};
+INSERT {{ ?event news:factuality ?f }} WHERE {{
+  {{ SELECT ?event (IF(SUM(IF(?fr = news:Asserted, 1, 0)) > 0, news:Asserted, SAMPLE(?ff)) AS ?f)
+    WHERE {{
+      VALUES (?event ?r ?cls ?first) {{ $ROWS }}
+      ?r news:factuality ?fr . ?first news:factuality ?ff .
+    }} GROUP BY ?event }}
+}};
+INSERT {{ ?event news:reportCount ?n }} WHERE {{
+  {{ SELECT ?event (COUNT(DISTINCT ?r) AS ?n) WHERE {{ VALUES (?event ?r ?cls ?first) {{ $ROWS }} }}
+     GROUP BY ?event }}
+}};
+INSERT {{ ?event news:firstReported ?d }} WHERE {{
+  {{ SELECT ?event (MIN(?pub) AS ?d) WHERE {{
+      VALUES (?event ?r ?cls ?first) {{ $ROWS }}
+      ?r news:evidence/news:article/schema:datePublished ?pub .
+    }} GROUP BY ?event }}
+}};
+INSERT {{ ?event news:date ?d }} WHERE {{
+  {{ SELECT ?event (SAMPLE(?date) AS ?d) WHERE {{
+      VALUES (?event ?r ?cls ?first) {{ $ROWS }}
+      ?r news:date ?date .
+    }} GROUP BY ?event HAVING (COUNT(DISTINCT STR(?date)) = 1) }}
+}};
+DELETE {{ ?r a ?cls }} INSERT {{ ?r a news:EventReport }} WHERE {{
+  VALUES (?event ?r ?cls ?first) {{ $ROWS }}
+}}"""
+_SINGLE_REPORT = f"""
+PREFIX news: <{_NS}>
+PREFIX schema: <{SCHEMA}>
+PREFIX xsd: <{XSD}>
+INSERT {{ ?ev news:reportCount "1"^^xsd:integer }} WHERE {{ VALUES ?ev {{ $NODES }} }};
+INSERT {{ ?ev news:firstReported ?pub }} WHERE {{
+  VALUES ?ev {{ $NODES }}
+  {{ SELECT ?ev (MIN(?d) AS ?pub) WHERE {{
+       VALUES ?ev {{ $NODES }} ?ev news:evidence/news:article/schema:datePublished ?d }}
+     GROUP BY ?ev }}
+}}"""
 
 
 class CorpusGraph:
@@ -285,8 +360,55 @@ class CorpusGraph:
         self.settle_names()
         self.resolve_entities()
         self.store.update(_SETTLE_LABELS)
+        self.corroborate_events()
         self._both_ways()
         return self
+
+    def event_reports(self) -> list:
+        """Every article's event node as a :class:`kg.corroborate.EventReport`."""
+        from kg.corroborate import EventReport
+
+        rows: dict[str, dict] = {}
+        for r in self.store.query(_EVENT_REPORTS):
+            rows[r["ev"].value] = {"cls": r["cls"].value.rsplit("#", 1)[-1], "art": r["art"].value,
+                                   "date": r["date"].value if r["date"] else None,
+                                   "pub": r["pub"].value if r["pub"] else None,
+                                   "who": set(), "where": set()}
+        for r in self.store.query(_EVENT_ROLES):
+            row = rows.get(r["ev"].value)
+            if row is not None and not r["x"].value.startswith(_RES_ENTITY + "unnamed/"):
+                row["where" if r["role"].value in _PLACE_ROLES else "who"].add(r["x"].value)
+        return [EventReport(node, row["cls"], row["art"], row["date"], frozenset(row["who"]),
+                            frozenset(row["where"]), row["pub"])
+                for node, row in sorted(rows.items())]
+
+    def corroborate_events(self) -> int:
+        """One ``news:Event`` for the reports of one event across articles
+        (:mod:`kg.corroborate`), and return how many events several articles report.
+
+        The event takes its class, the first report's label and trigger, every report's
+        evidence and role fillers, ``news:reportCount``, ``news:firstReported`` and a date only
+        when every dated report gives the same; each report becomes a ``news:EventReport`` linked
+        by ``news:report`` and keeps its own date, figures and evidence. An event one article
+        alone reports keeps its node, with ``news:reportCount 1``."""
+        from kg.corroborate import corroborate
+
+        reports = self.event_reports()
+        by_node = {r.node: r for r in reports}
+        groups = corroborate(reports)
+        rows, grouped = [], set()
+        for group in groups:
+            members = sorted((by_node[n] for n in group), key=lambda r: (r.published or "9999", r.node))
+            event = iri.reported_event_iri(members[0].cls, members[0].node)
+            for r in members:
+                rows.append(f"(<{event}> <{r.node}> <{_NS}{r.cls}> <{members[0].node}>)")
+                grouped.add(r.node)
+        if rows:
+            self.store.update(_CORROBORATE.replace("$ROWS", " ".join(rows)))
+        singles = " ".join(f"<{r.node}>" for r in reports if r.node not in grouped)
+        if singles:
+            self.store.update(_SINGLE_REPORT.replace("$NODES", singles))
+        return len(groups)
 
     def settle_names(self) -> "CorpusGraph":
         """The first step of :meth:`settle`: one class per node (a place keeps its most specific

@@ -129,6 +129,18 @@ def haniyeh_graph() -> Graph:
     b.graph.add((report, NEWS.atLeast, Literal(True)))
     b.event(NEWS.Statement, 1700, "Statement: Hamas", "Hamas said talks would focus on Gaza.",
             None, actor=hamas, dateText="early Tuesday", trigger="said")
+    # one attack that two articles report, each with its own date and toll (issue 12)
+    s4 = "An Israeli strike on Gaza killed 12 people."
+    strike = b.event(NEWS.Attack, 1800, "Attack: Israel", s4, "2024-03-26", actor=israel,
+                     trigger="strike", reportCount=2)
+    b.graph.add((strike, NEWS.firstReported, Literal("2024-03-26", datatype=XSD.date)))
+    for start, day, deaths, text in ((1801, "2024-03-26", 12, s4),
+                                     (1802, "2024-03-25", 15, "Israel's strike killed 15.")):
+        r = b.event(NEWS.Attack, start, "Attack: Israel", text, day, actor=israel,
+                    trigger="strike", deathCount=deaths)
+        b.graph.remove((r, RDF.type, NEWS.Attack))
+        b.graph.add((r, RDF.type, NEWS.EventReport))
+        b.graph.add((strike, NEWS.report, r))
     return b.graph
 
 

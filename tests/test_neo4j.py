@@ -35,13 +35,13 @@ def store(neo4j_settings):
 
 def test_load_is_idempotent(store, small_graph):
     first = store.load(small_graph, batch_size=3)
-    assert (first.nodes, first.relationships) == (15, 26)
-    assert (first.nodes_created, first.relationships_created) == (15, 26)
+    assert (first.nodes, first.relationships) == (18, 31)
+    assert (first.nodes_created, first.relationships_created) == (18, 31)
     assert first.batches > 10  # batch_size really batches
-    assert store.counts() == (15, 26)
+    assert store.counts() == (18, 31)
     second = store.load(small_graph)
     assert (second.nodes_created, second.relationships_created, second.labels_added) == (0, 0, 0)
-    assert store.counts() == (15, 26)
+    assert store.counts() == (18, 31)
 
 
 def test_parallel_batches_load_the_same_graph_as_one_at_a_time(store, small_graph):
@@ -89,7 +89,7 @@ def test_second_article_merges_on_shared_entities(store, small_graph, graph_buil
     report = store.load(b.graph)
     # new: article a2, Khamenei, the meeting; Haniyeh and Tehran are shared
     assert report.nodes_created == 3
-    assert store.counts() == (18, 26 + 7)  # MET_WITH, PARTICIPANT x2, PLACE, MENTIONS x3
+    assert store.counts() == (21, 31 + 7)  # MET_WITH, PARTICIPANT x2, PLACE, MENTIONS x3
     met = store.query("MATCH (:Person {label: 'Ismail Haniyeh'})-[:MET_WITH]->(p) "
                       "RETURN p.label AS who ORDER BY who").rows
     assert met == [("Ali Khamenei",), ("Hossein Amir-Abdollahian",)]
@@ -111,9 +111,9 @@ def test_half_the_nodes_already_there(store, small_graph):
     tehran = str(RES["entity/place/tehran"])
     pg.nodes[tehran]["label"] = "Tehran, Iran"  # a node already there gets the new value
     second = store.load_property_graph(pg, batch_size=2)
-    assert second.nodes_created == 15 - first.nodes_created
-    assert second.relationships_created == 26 - first.relationships_created
-    assert store.counts() == (15, 26)
+    assert second.nodes_created == 18 - first.nodes_created
+    assert second.relationships_created == 31 - first.relationships_created
+    assert store.counts() == (18, 31)
     assert store.query(EDGES).rows == whole
     assert store.query("MATCH (n {uri: $uri}) RETURN n.label AS l", uri=tehran).rows == [
         ("Tehran, Iran",)]
@@ -125,7 +125,7 @@ def test_nodes_a_concurrent_writer_created_first_are_merged(store, small_graph, 
     monkeypatch.setattr(Neo4jStore, "_existing_uris", lambda self, *args: set())
     again = store.load(small_graph, batch_size=4)
     assert (again.nodes_created, again.relationships_created, again.labels_added) == (0, 0, 0)
-    assert store.counts() == (15, 26)
+    assert store.counts() == (18, 31)
 
 
 def test_stale_element_ids_fall_back_to_uris(store, small_graph, monkeypatch):
@@ -141,8 +141,8 @@ def test_stale_element_ids_fall_back_to_uris(store, small_graph, monkeypatch):
 
     monkeypatch.setattr(Neo4jStore, "_write_nodes", shuffled)
     report = store.load(small_graph)
-    assert (report.nodes_created, report.relationships_created) == (15, 26)
-    assert store.counts() == (15, 26)
+    assert (report.nodes_created, report.relationships_created) == (18, 31)
+    assert store.counts() == (18, 31)
     assert store.query(EDGES).rows == whole
 
 
@@ -190,8 +190,8 @@ def test_cli_load_and_query(store, small_graph, tmp_path, neo4j_settings):
     runner = CliRunner(env=env)
     result = runner.invoke(main, ["load", str(path), "--batch-size", "5"])
     assert result.exit_code == 0, result.output
-    assert "loaded 15 nodes and 26 relationships" in result.output
-    assert "database now holds 15 nodes and 26 relationships" in result.output
+    assert "loaded 18 nodes and 31 relationships" in result.output
+    assert "database now holds 18 nodes and 31 relationships" in result.output
     result = runner.invoke(main, ["query", "--neo4j", neo4j_settings["uri"], "--cypher",
                                   str(QUERIES / "visits.cypher"), "--format", "csv"])
     assert result.exit_code == 0, result.output
@@ -349,7 +349,7 @@ def test_a_load_waits_for_the_lock_and_takes_a_dead_loaders_lock(store, small_gr
         worker.start()
         assert not done.wait(1.5)          # the second load waits while the lock is held
     worker.join(60)
-    assert done.is_set() and store.counts() == (15, 26)
+    assert done.is_set() and store.counts() == (18, 31)
     # a loader killed mid-load leaves its lock; once its heartbeat is stale it is taken over
     store.query("CREATE (:KgLoadLock {name: 'kg load', owner: 'dead', "
                 "heartbeat: timestamp() - $old})", old=int(neo4j_store.LOCK_STALE_SECONDS * 1000) + 1)

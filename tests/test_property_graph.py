@@ -30,13 +30,15 @@ def test_ontology_hierarchy_gives_labels_and_types():
     assert upper_snake("spokespersonFor") == "SPOKESPERSON_FOR"
 
 
-def test_nodes_are_entities_events_and_articles_with_superclass_labels(small_graph):
+def test_nodes_are_entities_events_reports_and_articles_with_superclass_labels(small_graph):
     pg = to_property_graph(small_graph)
     assert pg.nodes[TEHRAN][LABELS] == {"City", "Place", "Entity"}
     assert pg.nodes[IRAN][LABELS] == {"Country", "Place", "Actor", "Entity"}
     assert pg.nodes[HANIYEH][LABELS] == {"Person", "Actor", "Entity"}
-    kinds = {frozenset(d[LABELS]) & {"Entity", "Event", "NewsArticle"} for _, d in pg.nodes(data=True)}
-    assert kinds == {frozenset({"Entity"}), frozenset({"Event"}), frozenset({"NewsArticle"})}
+    kinds = {frozenset(d[LABELS]) & {"Entity", "Event", "EventReport", "NewsArticle"}
+             for _, d in pg.nodes(data=True)}
+    assert kinds == {frozenset({"Entity"}), frozenset({"Event"}), frozenset({"EventReport"}),
+                     frozenset({"NewsArticle"})}
     assert not any(label in d[LABELS] for _, d in pg.nodes(data=True)
                    for label in ("Claim", "Evidence", "Mention", "Extractor"))
 
@@ -91,7 +93,7 @@ def test_projection_is_pure_and_deterministic(small_graph):
     first, second = to_property_graph(small_graph), to_property_graph(small_graph)
     assert len(small_graph) == before
     assert nx.utils.graphs_equal(first, second)
-    assert first.number_of_nodes() == 15 and first.number_of_edges() == 26
+    assert first.number_of_nodes() == 18 and first.number_of_edges() == 31
     mentions = [(a, b) for a, b, key in first.edges(keys=True) if key == "MENTIONS"]
     assert len(mentions) == 8 and {a for a, _ in mentions} == {str(RES["article/a1"])}
 
@@ -111,7 +113,7 @@ def test_graphml_export_reads_back(small_graph):
     buffer = io.BytesIO()
     write_graphml(small_graph, buffer)
     back = nx.read_graphml(io.BytesIO(buffer.getvalue()), force_multigraph=True)
-    assert back.number_of_nodes() == 15 and back.number_of_edges() == 26
+    assert back.number_of_nodes() == 18 and back.number_of_edges() == 31
     assert back.nodes[TEHRAN]["labels"] == ":City:Entity:Place"
     assert back.nodes[HANIYEH]["altLabel"] == "Haniyeh"
     report = next(d for _, d in back.nodes(data=True) if "CasualtyReport" in d["labels"])

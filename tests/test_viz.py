@@ -82,7 +82,7 @@ def test_fold_draws_actors_with_relations_and_events_as_edges(small_graph):
 def test_show_draws_events_as_nodes_with_role_edges(small_graph):
     view = actor_view(to_property_graph(small_graph), events="show")
     events = {n.kind for n in view.nodes if n.is_event}
-    assert events == {"Visit", "Meeting", "Statement", "Resolution", "CasualtyReport"}
+    assert events == {"Visit", "Meeting", "Statement", "Resolution", "CasualtyReport", "Attack"}
     roles = {e.type for e in view.edges if e.event}
     assert {"ACTOR", "DESTINATION", "PARTICIPANT", "PLACE", "AFFECTED_GROUP"} <= roles
     hamas_statement = next(e for e in view.edges if e.event and e.event.endswith("1700-statement"))

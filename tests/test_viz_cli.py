@@ -24,7 +24,7 @@ def test_cli_writes_the_page(graph_file, tmp_path):
     out = tmp_path / "actors.html"
     result = _kg(graph_file, "-o", out, "--events", "show")
     assert result.exit_code == 0, result.output
-    assert "14 nodes, 17 edges" in result.output
+    assert "15 nodes, 18 edges" in result.output
     assert out.read_text().startswith("<!DOCTYPE html>")
 
 

@@ -1,0 +1,86 @@
+"""Cross-article events: one event, many reports.
+
+Each article's event node is that article's *report* of an event. Reports from different
+articles join into one event when they are of the same class, their dates are compatible (one
+is the other at a coarser granularity: "2024-03" and "2024-03-26"; an undated report fits any
+date), they name a common place when both name one, and they share a named participant (actor,
+target, participant, affected group). A group never holds two reports of one article.
+
+The decision is pure, over plain :class:`EventReport` records; :meth:`kg.rdf.CorpusGraph.settle`
+reads them from the graph after entity resolution (so participants are resolved entities) and
+writes the result: one ``news:Event`` of the class with ``news:report`` to each report (retyped
+``news:EventReport``, keeping its own trigger, date, figures and evidence), ``news:reportCount``
+and ``news:firstReported``. Values reports disagree on (dates, death tolls) stay on the reports,
+each beside its source; none is averaged.
+
+Groups form in a fixed order (article date, then IRI), so the same set of articles gives the
+same events whatever order they came in.
+
+>>> a = EventReport("ev:a", "Meeting", "art:1", "2024-03-26", frozenset({"p:hamas"}), frozenset())
+>>> b = EventReport("ev:b", "Meeting", "art:2", "2024-03", frozenset({"p:hamas"}), frozenset())
+>>> corroborate([a, b])
+[['ev:a', 'ev:b']]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+NOT_CORROBORATED = frozenset({"CasualtyReport"})
+"""Classes whose reports stay apart: a casualty report *is* one article's figure."""
+
+
+@dataclass(frozen=True)
+class EventReport:
+    """One article's event node as corroboration sees it."""
+
+    node: str
+    cls: str  # class local name: Meeting, Attack, ...
+    article: str
+    date: str | None  # ISO at the precision read: YYYY-MM-DD, YYYY-MM or YYYY
+    participants: frozenset[str]  # named entity nodes in actor, target, participant roles
+    places: frozenset[str]  # entity nodes in place, destination roles
+    published: str | None = None  # the article's date, for the order and firstReported
+
+
+def compatible_dates(a: str | None, b: str | None) -> bool:
+    """Whether two dates may be one day: equal, one a coarser form of the other, or unknown."""
+    if not a or not b:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
+def _fits(report: EventReport, group: list[EventReport]) -> bool:
+    for other in group:
+        if other.article == report.article or not compatible_dates(report.date, other.date):
+            return False
+        if report.places and other.places and not (report.places & other.places):
+            return False
+    return any(report.participants & other.participants for other in group)
+
+
+def corroborate(reports: Iterable[EventReport]) -> list[list[str]]:
+    """Groups of two or more report nodes that report one event (see the module doc), each
+    sorted, in a fixed order."""
+    by_class: dict[str, list[EventReport]] = defaultdict(list)
+    for r in reports:
+        if r.cls not in NOT_CORROBORATED and r.participants:
+            by_class[r.cls].append(r)
+    out = []
+    for cls in sorted(by_class):
+        groups: list[list[EventReport]] = []
+        index: dict[str, list[int]] = defaultdict(list)  # participant -> groups naming it
+        for r in sorted(by_class[cls], key=lambda r: (r.published or "9999", r.node)):
+            candidates = sorted({g for p in r.participants for g in index.get(p, ())})
+            home = next((g for g in candidates if _fits(r, groups[g])), None)
+            if home is None:
+                home = len(groups)
+                groups.append([])
+            groups[home].append(r)
+            for p in r.participants:
+                if home not in index[p]:
+                    index[p].append(home)
+        out.extend(sorted(r.node for r in g) for g in groups if len(g) > 1)
+    return out
