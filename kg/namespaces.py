@@ -35,17 +35,29 @@ class NEWS(DefinedNamespace):
     Event: object; Visit: object; Meeting: object; Statement: object; Resolution: object
     Attack: object; Death: object; Injury: object; Arrest: object; Protest: object
     Damage: object; CasualtyReport: object; Ceasefire: object; EventReport: object
+    ConflictEvent: object; LifeEvent: object; JusticeEvent: object; TransactionEvent: object
+    PersonnelEvent: object; DisasterEvent: object; MovementEvent: object; ContactEvent: object
+    GovernmentEvent: object; ArtifactEvent: object
+    Travel: object; Evacuation: object; Request: object; Threat: object; Vote: object
+    Legislation: object; Sanction: object; Obstruction: object; MedicalTreatment: object
+    Crime: object; Investigation: object; Charge: object; Trial: object; Conviction: object
+    Sentencing: object; Acquittal: object; Release: object; Acquisition: object; Sale: object
+    Merger: object; Agreement: object; Donation: object; Appointment: object; Resignation: object
+    Election: object; NaturalDisaster: object; Crash: object; Outbreak: object
+    Manufacture: object; ProductLaunch: object
     Claim: object; Factuality: object; Asserted: object; Reported: object; Hedged: object
     Negated: object; Evidence: object; Mention: object; Extractor: object
     # direct relations
     relatedTo: object; worksFor: object; leaderOf: object; memberOf: object
     spokespersonFor: object; basedIn: object; livesIn: object; locatedIn: object
     killed: object; visited: object; metWith: object; rejected: object; praised: object
-    thanked: object; condemned: object; accused: object
+    thanked: object; condemned: object; accused: object; acquired: object; appointedTo: object
+    charged: object
     # event roles and attributes
     role: object; actor: object; target: object; participant: object; place: object
     instrument: object; destination: object; origin: object; affectedGroup: object
-    date: object; dateText: object; cameoCode: object; trigger: object; quote: object
+    employer: object
+    date: object; dateText: object; cameoCode: object; kairosType: object; trigger: object; quote: object
     negated: object; deathCount: object; injuryCount: object; atLeast: object
     report: object; reportCount: object; firstReported: object
     # claims and provenance

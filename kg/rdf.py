@@ -29,7 +29,7 @@ _FACTUALITY = {"Asserted": NEWS.Asserted, "Reported": NEWS.Reported, "Hedged": N
                "Negated": NEWS.Negated}
 _ROLE = {"actor": NEWS.actor, "target": NEWS.target, "participant": NEWS.participant,
          "place": NEWS.place, "instrument": NEWS.instrument, "destination": NEWS.destination,
-         "origin": NEWS.origin, "affectedGroup": NEWS.affectedGroup}
+         "origin": NEWS.origin, "affectedGroup": NEWS.affectedGroup, "employer": NEWS.employer}
 
 
 def date_literal(value: str) -> Literal:

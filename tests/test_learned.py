@@ -254,9 +254,9 @@ def test_the_whole_pipeline_round_trips_through_spacy_serialisation(tmp_path):
     from kg.nlp import load_pipeline
 
     nlp = load_pipeline()
-    assert nlp.pipe_names[-9:] == ["kg_stash_ontonotes", "kg_names", "kg_entities", "kg_mentions",
-                                   "kg_titles", "kg_coref", "kg_events", "kg_relation_model",
-                                   "kg_assemble"]
+    assert nlp.pipe_names[-10:] == ["kg_stash_ontonotes", "kg_names", "kg_entities", "kg_triggers",
+                                    "kg_mentions", "kg_titles", "kg_coref", "kg_events",
+                                    "kg_relation_model", "kg_assemble"]
     text = "Hamas chief Ismail Haniyeh arrived in Tehran on Tuesday."
     before = nlp(text)._.kg_extraction
     nlp.to_disk(tmp_path / "pipeline")
@@ -264,6 +264,8 @@ def test_the_whole_pipeline_round_trips_through_spacy_serialisation(tmp_path):
     assert [(r.subject, r.predicate, r.object, r.evidence.confidence) for r in again.relations] == \
         [(r.subject, r.predicate, r.object, r.evidence.confidence) for r in before.relations]
     assert [e.key for e in again.entities] == [e.key for e in before.entities]
+    assert [(e.type, e.evidence.confidence) for e in again.events] == \
+        [(e.type, e.evidence.confidence) for e in before.events]
 
 
 # ------------------------------------------------------------------ the trainers on tiny data

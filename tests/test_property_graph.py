@@ -22,7 +22,7 @@ def test_ontology_hierarchy_gives_labels_and_types():
     onto = load_ontology()
     assert onto.labels_of(NEWS.City) == {"City", "Place", "Entity"}
     assert onto.labels_of(NEWS.Country) == {"Country", "Place", "Actor", "Entity"}
-    assert onto.labels_of(NEWS.Visit) == {"Visit", "Event"}
+    assert onto.labels_of(NEWS.Visit) == {"Visit", "Travel", "MovementEvent", "Event"}
     assert onto.labels_of(NEWS.Claim) == frozenset()
     assert onto.relationship_type(NEWS.leaderOf) == "LEADER_OF"
     assert onto.relationship_type(NEWS.actor) == "ACTOR"

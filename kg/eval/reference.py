@@ -164,7 +164,7 @@ def lexicon_arguments(trigger, event: str) -> list[tuple[str, object]]:
 
 def lexicon_events(doc, lexicon: dict[tuple[str, str], str]) -> list[dict]:
     """Issue-2 event dicts for every token the lexicon reads as a trigger."""
-    from kg.eval.trigger_analysis import lexicon_lookup
+    from kg.extract.lexicon import lexicon_lookup
 
     events = []
     for tok in doc:

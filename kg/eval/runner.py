@@ -32,7 +32,7 @@ def reference_records(articles: Iterable[Article], model: str | None = None,
     (see :mod:`kg.eval.reference`)."""
     from kg.eval.reference import run_reference, run_reference_events
     from kg.nlp import load_pipeline as load_nlp
-    from kg.eval.trigger_analysis import DEFAULT_LEXICON, read_lexicon
+    from kg.extract.lexicon import DEFAULT_LEXICON, read_lexicon
     from kg.extract.relation_model import RelationModel
 
     nlp = load_nlp(model)

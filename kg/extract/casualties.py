@@ -1,4 +1,5 @@
-"""Casualty figures as integers: "At least N X have been killed and M others injured"."""
+"""Casualty figures as integers: "At least N X have been killed and M others injured", and the
+participial forms "..., killing at least N people and injuring M"."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ _CASUALTY = re.compile(
     r"(?P<v2>killed|dead|died|slain|injured|wounded|hurt))?", re.I)
 
 
+# The participial and coordinated forms: "..., killing at least 12 people and injuring 45".
+_PARTICIPLE = re.compile(
+    r"\b(?P<v1>killing|injuring|wounding)\s+" + _QUALIFIER.format(n=1) + _NUMBER.format(n=1) +
+    r"(?P<g1>(?:\s+(?!and\b|while\b|including\b|killing\b|injuring\b|wounding\b)[A-Za-z’'-]+){0,2})"
+    r"(?:[^.;]{0,60}?\b(?P<v2>killing|injuring|wounding)\s+" + _QUALIFIER.format(n=2) +
+    _NUMBER.format(n=2) + r")?", re.I)
+_KILLED = ("killed", "dead", "died", "slain", "killing")
+
+
 def _count(text: str) -> int | None:
     text = text.lower().replace(",", "")
     mult = 1_000_000 if "million" in text else 1000 if "thousand" in text else 1
@@ -51,7 +61,11 @@ class CasualtyDraft:
 def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
     out = []
     for sent in doc.sents:
-        for m in _CASUALTY.finditer(sent.text):
+        matches = list(_CASUALTY.finditer(sent.text))
+        taken = [(m.start(), m.end()) for m in matches]
+        matches += [m for m in _PARTICIPLE.finditer(sent.text)
+                    if not any(a < m.end() and m.start() < b for a, b in taken)]
+        for m in matches:
             counts: dict[str, int] = {}
             at_least = False
             for n in ("1", "2"):
@@ -60,7 +74,7 @@ def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
                 value = _count(m.group("n" + n))
                 if value is None:
                     continue
-                kind = "deaths" if m.group("v" + n).lower() in ("killed", "dead", "died", "slain") else "injuries"
+                kind = "deaths" if m.group("v" + n).lower() in _KILLED else "injuries"
                 counts.setdefault(kind, value)
                 at_least |= (m.group("q" + n) or "").lower() in ("at least", "more than", "over", "up to")
             if not counts:

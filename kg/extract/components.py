@@ -10,6 +10,9 @@ The components read and write Doc extension attributes: ``doc._.kg_article`` and
 working state ``doc._.kg_state``, and the result ``doc._.kg_extraction``, an
 :class:`~kg.records.ArticleExtraction`:
 
+- ``kg_triggers`` (trained, saved with ``to_disk``): the event trigger classifier
+  (:mod:`kg.extract.trigger_model`), which decides which words are events and of which class,
+  with a calibrated confidence, in ``doc._.kg_triggers``;
 - ``kg_mentions``: name, demonym and pronoun mentions, names clustered into the article's
   entities (:mod:`kg.extract.mentions`, :mod:`kg.resolve`);
 - ``kg_titles``: relations from titles and appositions, residence and organisation places;
@@ -40,11 +43,12 @@ from spacy.tokens import Doc
 from kg.extract import casualties, coref, events, relations as rel
 from kg.extract.assemble import ResolvedNames, assemble, resolve_names
 from kg.extract.relation_model import RelationModel
+from kg.extract.trigger_model import DEFAULT_PATH as TRIGGER_MODEL, TriggerModel
 from kg.extract.text import PreparedText
 from kg.records import Article, Relation
 
 
-for _name in ("kg_article", "kg_prepared", "kg_state", "kg_extraction"):
+for _name in ("kg_article", "kg_prepared", "kg_state", "kg_extraction", "kg_triggers"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -67,6 +71,47 @@ def state_of(doc: Doc) -> ExtractionState:
         prep = doc._.kg_prepared or PreparedText(doc.text, (), None, None, None)
         doc._.kg_state = ExtractionState(article, prep)
     return doc._.kg_state
+
+
+@Language.factory("kg_triggers", default_config={"path": None})
+def make_triggers(nlp: Language, name: str, path: str | None):
+    """The trained trigger classifier; ``path`` is its JSON (default: the shipped one; with
+    none shipped, the lexicon reads the triggers)."""
+    if path is None:
+        return TriggerComponent(TriggerModel.shipped() if TRIGGER_MODEL.exists() else None)
+    return TriggerComponent(TriggerModel.load(path))
+
+
+class SavedModelComponent:
+    """A trained component whose model is one JSON file, ``FILE``, saved and read with spaCy's
+    ``to_disk``/``from_disk``; ``MODEL`` is the model class (it has ``save`` and ``load``)."""
+
+    FILE: str
+    MODEL: type
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save(path / self.FILE)
+
+    def from_disk(self, path, *, exclude=()):
+        self.model = self.MODEL.load(Path(path) / self.FILE)
+        return self
+
+
+class TriggerComponent(SavedModelComponent):
+    """Event triggers: token index -> (event class, calibrated confidence) in
+    ``doc._.kg_triggers`` (:meth:`~kg.extract.trigger_model.TriggerModel.triggers`)."""
+
+    FILE = "trigger_model.json"
+    MODEL = TriggerModel
+
+    def __init__(self, model: TriggerModel | None):
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kg_triggers = None if self.model is None else self.model.triggers(doc)
+        return doc
 
 
 @Language.component("kg_mentions")
@@ -118,6 +163,7 @@ def find_events(doc: Doc) -> Doc:
     state.drafts = events.merge_coreferent_events(drafts)
     state.relations += rel.verb_relations(doc, index, state.drafts)
     state.relations += rel.event_relations(doc, state.drafts)
+    state.relations += events.event_edges(doc, state.drafts, index)
     return doc
 
 
@@ -127,11 +173,12 @@ def make_relation_model(nlp: Language, name: str, path: str | None):
     return RelationModelComponent(RelationModel.shipped() if path is None else RelationModel.load(path))
 
 
-class RelationModelComponent:
+class RelationModelComponent(SavedModelComponent):
     """Learned relations for the pairs the rules leave, then every relation's confidence
     calibrated (:meth:`~kg.extract.relation_model.RelationModel.calibrate`)."""
 
     FILE = "relation_model.json"
+    MODEL = RelationModel
 
     def __init__(self, model: RelationModel):
         self.model = model
@@ -147,15 +194,6 @@ class RelationModelComponent:
         state.relations = self.model.calibrate(kept + overruled + learned)
         return doc
 
-    def to_disk(self, path, *, exclude=()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        self.model.save(path / self.FILE)
-
-    def from_disk(self, path, *, exclude=()) -> "RelationModelComponent":
-        self.model = RelationModel.load(Path(path) / self.FILE)
-        return self
-
 
 @Language.component("kg_assemble")
 def assemble_extraction(doc: Doc) -> Doc:
@@ -164,11 +202,11 @@ def assemble_extraction(doc: Doc) -> Doc:
     ev = [events.to_event(doc, d) for d in state.drafts]
     ev += [casualties.casualty_event(c) for c in state.casualties]
     doc._.kg_extraction = assemble(doc, state.article, state.prep, state.names, state.relations, ev)
-    doc._.kg_state = None
+    doc._.kg_state = doc._.kg_triggers = None
     return doc
 
 
-COMPONENTS = ("kg_mentions", "kg_titles", "kg_coref", "kg_events", "kg_relation_model", "kg_assemble")
+COMPONENTS = ("kg_triggers", "kg_mentions", "kg_titles", "kg_coref", "kg_events", "kg_relation_model", "kg_assemble")
 _RULE_STEPS = {"kg_mentions": find_names, "kg_titles": title_relations, "kg_coref": join_references,
                "kg_events": find_events, "kg_assemble": assemble_extraction}
 
@@ -177,7 +215,10 @@ def run_components(doc: Doc, relation_model: RelationModel | None = None) -> Doc
     """Run kg's components on an already parsed ``doc``, in pipeline order, without a pipeline;
     ``relation_model`` None leaves ``kg_relation_model`` out."""
     for name in COMPONENTS:
-        if name != "kg_relation_model":
+        if name == "kg_triggers":
+            if doc._.kg_triggers is None and TRIGGER_MODEL.exists():
+                TriggerComponent(TriggerModel.shipped())(doc)
+        elif name != "kg_relation_model":
             _RULE_STEPS[name](doc)
         elif relation_model is not None:
             RelationModelComponent(relation_model)(doc)

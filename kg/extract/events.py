@@ -4,18 +4,19 @@ article date, and statements with their speaker and quote."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Token
 
 from kg.extract.dates import parse_offset, resolve_date, shift
-from kg.extract.index import (ACTOR_TYPES, EntityIndex, Factuality, PLACE_TYPES, evidence_of,
+from kg.extract.index import (ACTOR_TYPES, UNNAMED, EntityIndex, Factuality, PLACE_TYPES, evidence_of,
                               factuality, is_media, objects_of, prep_objects_of, subjects_of)
-from kg.extract.lexicon import SPEECH_VERBS, triggers
-from kg.records import Argument, Event, Span
+from kg.extract.lexicon import SPEECH_VERBS, cameo_of, triggers
+from kg.records import Argument, Event, Relation, Span
 
 
+VISIT_WORDS = frozenset({"visit", "trip", "tour", "arrive"})
 _DYING_VERBS = frozenset({"die", "perish", "succumb", "drown", "starve"})  # the subject is the dead
 LIGHT_VERBS = {"hold", "have", "conduct", "launch", "wage", "carry", "pass", "adopt", "approve",
                "stage", "make", "pay", "begin", "start", "continue", "attend", "host", "give",
@@ -37,11 +38,16 @@ EVENT_ROLES_BY_PREP = {
     "Resolution": {"on": "target", "by": "actor"},
     "Ceasefire": {"in": "place", "between": "participant", "with": "participant"},
 }
+# Events a possessor undergoes when their noun is the trigger ("his arrest", "her resignation");
+# for others the possessor acts ("Israel's offensive").
+PATIENT_NOUN_EVENTS = frozenset({"Arrest", "Charge", "Trial", "Conviction", "Sentencing", "Release",
+                                 "Acquittal", "Death", "Injury", "Appointment", "Resignation",
+                                 "Election", "MedicalTreatment", "Evacuation"})
 # Events whose roles unnamed people and places may fill ("13 people were killed"); statements
 # and meetings keep named speakers and parties only.
 UNNAMED_FILLER_EVENTS = frozenset({"Attack", "Death", "Injury", "Arrest", "Protest", "Damage"})
 # Events that are about who goes where or who meets whom: without a party they say nothing.
-_NEEDS_PARTIES = frozenset({"Visit", "Meeting"})
+_NEEDS_PARTIES = frozenset({"Visit", "Meeting", "Travel"})
 # Meetings an organisation holds rather than attends.
 GATHERINGS = frozenset({"conference", "congress", "convention", "summit", "assembly", "rally"})
 
@@ -58,6 +64,7 @@ class EventDraft:
     fact: Factuality
     date: str | None = None
     date_text: str | None = None
+    confidence: float | None = None  # the trigger classifier's calibrated probability
 
 
 def _governor(trigger: Token) -> Token:
@@ -82,33 +89,59 @@ def _governor(trigger: Token) -> Token:
 
 
 def find_events(doc: Doc, index: EntityIndex) -> list[EventDraft]:
-    lexicon = triggers()
+    """Events at the triggers the trigger classifier found (``doc._.kg_triggers``), or, on a Doc
+    it did not run on, at every word the lexicon reads."""
+    predicted = doc._.kg_triggers
     drafts: list[EventDraft] = []
     for token in doc:
         if token.is_space or token.i in index.key_at or token.ent_type_ in _NOT_TRIGGER_ENTS:
             continue  # "March" the month is no protest march
-        lemma = token.lemma_.lower()
-        readings = lexicon.get(lemma) or lexicon.get(token.lower_)
-        if not readings:
+        reading = _reading(token, predicted)
+        if reading is None:
             continue
-        pos = _TRIGGER_POS.get(token.pos_)
-        reading = next((r for r in readings if r.pos in ("*", pos)), None)
-        if reading is None or pos is None:
+        event, cameo, confidence = reading
+        if _not_an_event(token, event):
             continue
-        if lemma == "fire" and _dismissal(token):
-            continue  # "they'll fire us": a job lost, not shots
-        if pos == "NOUN" and token.dep_ == "compound" and reading.event in ("Ceasefire", "Resolution",
-                                                                              "Meeting", "Visit"):
-            continue  # "the cease-fire call", "talks process": a modifier, not a happening
-        if lemma == "destruction" and token.dep_ == "pobj" and token.head.lower_ == "of" \
-                and token.head.head.lemma_.lower() == "weapon":
-            continue  # "weapons of mass destruction" ("amid mass destruction" is one)
-        if lemma == "strike" and pos == "NOUN" and _labour_strike(token):
-            continue  # "balloting workers on strikes": a stoppage, not an attack
-        draft = _event_arguments(doc, token, reading.event, reading.cameo, index)
+        draft = _event_arguments(doc, token, event, cameo, index)
         if draft is not None:
+            draft.confidence = confidence
             drafts.append(draft)
     return drafts
+
+
+def _reading(token: Token, predicted: dict | None) -> tuple[str, str | None, float | None] | None:
+    """(class, CAMEO code, confidence) of a trigger: the classifier's, else the lexicon's."""
+    lemma = token.lemma_.lower()
+    readings = triggers().get(lemma) or triggers().get(token.lower_) or ()
+    if predicted is not None:
+        if token.i not in predicted:
+            return None
+        event, confidence = predicted[token.i]
+        if event == "Travel" and lemma in VISIT_WORDS:
+            event = "Visit"  # a visit is travel to see someone or somewhere
+        cameo = next((r.cameo for r in readings if r.event == event and r.cameo), None)
+        return event, cameo or cameo_of(event), confidence
+    pos = _TRIGGER_POS.get(token.pos_)
+    reading = next((r for r in readings if r.pos in ("*", pos)), None)
+    if reading is None or pos is None:
+        return None
+    return reading.event, reading.cameo, None
+
+
+def _not_an_event(token: Token, event: str) -> bool:
+    """Structural readings that are no happening, whatever the word's sense."""
+    lemma = token.lemma_.lower()
+    noun = _TRIGGER_POS.get(token.pos_) == "NOUN"
+    if lemma == "fire" and _dismissal(token):
+        return True  # "they'll fire us": a job lost, not shots
+    if noun and token.dep_ == "compound" and event in ("Ceasefire", "Resolution", "Meeting", "Visit"):
+        return True  # "the cease-fire call", "talks process": a modifier, not a happening
+    if lemma == "destruction" and token.dep_ == "pobj" and token.head.lower_ == "of" \
+            and token.head.head.lemma_.lower() == "weapon":
+        return True  # "weapons of mass destruction" ("amid mass destruction" is one)
+    if lemma == "strike" and noun and event == "Attack" and _labour_strike(token):
+        return True  # "balloting workers on strikes": a stoppage, not an attack
+    return False
 
 
 _STRIKE_CONTEXT = frozenset("""
@@ -166,18 +199,25 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
     unnamed = event in UNNAMED_FILLER_EVENTS
     if trigger.pos_ == "VERB":
         args += [(subject_role, k, s) for k, s in subjects_of(trigger, index, unnamed)]
-        obj_role = {"Visit": "destination", "Meeting": "participant"}.get(event, "target")
+        obj_role = {"Visit": "destination", "Travel": "destination",
+                    "Meeting": "participant"}.get(event, "target")
         args += [(obj_role, k, s) for k, s in objects_of(trigger, index, unnamed)]
+        args += _object_places(trigger, event, index)
     else:
         for child in trigger.children:
             if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i in index.key_at:
                 key = index.key_at[child.i]
                 role = "place" if index.type_of.get(key) in PLACE_TYPES - {"Country"} else subject_role
+                if child.dep_ == "poss" and event in PATIENT_NOUN_EVENTS \
+                        and index.type_of.get(key) not in PLACE_TYPES:
+                    role = "target"  # "his arrest", "her appointment": the possessor undergoes it
                 if role == "participant" and trigger.lemma_.lower() in GATHERINGS \
                         and index.type_of.get(key) == "Organization":
                     role = "actor"  # "Labour's spring conference": Labour holds it
                 args.append((role, key, index.span_at[child.i]))
-        if governor is not trigger:
+        if governor is not trigger and not (event in PATIENT_NOUN_EVENTS and trigger.dep_ == "pobj"):
+            # "Haniyeh held talks": the light verb's subject; but "X apologised after his
+            # arrest" does not make X the arrester
             args += [(subject_role, k, s) for k, s in subjects_of(governor, index, unnamed)]
     for prep, key, span in prep_objects_of(trigger, index, unnamed):
         role = roles_by_prep.get(prep)
@@ -188,10 +228,48 @@ def _event_arguments(doc: Doc, trigger: Token, event: str, cameo: str | None,
             role = roles_by_prep.get(prep)
             if role:
                 args.append((role, key, span))
+    args += _employers(trigger, event, index, args)
     args = _clean_args(args, index)
     if not args and event in _NEEDS_PARTIES:
         return None  # "drones flying", "a meeting": no visitor, host or party named
     return EventDraft(event, trigger, cameo, args, governor, factuality(trigger, index))
+
+
+def _employers(trigger: Token, event: str, index: EntityIndex,
+               args: list[tuple[str, str, Span]]) -> list[tuple[str, str, Span]]:
+    """The organisation of a post taken or left: "appointed X chief executive of Barclays",
+    "named X to the board of BP", "resigned from Shell"; else the organisation that appointed."""
+    if event not in ("Appointment", "Resignation"):
+        return []
+    out = []
+    for node in [trigger] + [t for t in trigger.subtree if t.dep_ in ("pobj", "attr", "oprd", "dobj",
+                                                                       "xcomp", "appos", "amod")]:
+        for prep, key, span in prep_objects_of(node, index):
+            if prep in ("of", "at", "from", "to", "with", "for") and index.type_of.get(key) == "Organization":
+                out.append(("employer", key, span))
+    if not out and event == "Appointment":
+        out = [("employer", k, s) for r, k, s in args
+               if r == "actor" and index.type_of.get(k) == "Organization"]
+    return out
+
+
+def _object_places(trigger: Token, event: str, index: EntityIndex) -> list[tuple[str, str, Span]]:
+    """Places the object of a verb trigger names: the possessor or modifier of a common noun
+    ("visited Kenya's biggest shantytown": Kenya), or a place phrase the parser hung on the
+    object rather than the verb ("met Abiy Ahmed in Addis Ababa")."""
+    out = []
+    role = "destination" if event in ("Visit", "Travel") else "place"
+    for obj in (c for c in trigger.children if c.dep_ == "dobj"):
+        if obj.i not in index.key_at and event in ("Visit", "Travel"):
+            for child in obj.children:
+                if child.dep_ in ("poss", "compound", "amod") and child.i in index.key_at \
+                        and index.type_of.get(index.key_at[child.i]) in PLACE_TYPES:
+                    out.append((role, index.key_at[child.i], index.span_at[child.i]))
+        for prep, key, span in prep_objects_of(obj, index):
+            if prep in ("in", "at") and index.type_of.get(key) in PLACE_TYPES \
+                    and event in ("Meeting", "Visit", "Travel", "Attack", "Arrest", "Protest"):
+                out.append((role, key, span))
+    return out
 
 
 def _clean_args(args: list[tuple[str, str, Span]], index: EntityIndex) -> list[tuple[str, str, Span]]:
@@ -201,6 +279,8 @@ def _clean_args(args: list[tuple[str, str, Span]], index: EntityIndex) -> list[t
         if role in ("actor", "participant") and type_ not in ACTOR_TYPES:
             continue
         if role in ("place", "destination", "origin") and type_ not in PLACE_TYPES:
+            continue
+        if role == "employer" and type_ not in ACTOR_TYPES:
             continue
         if (role, key) in seen:
             continue
@@ -349,8 +429,51 @@ def to_event(doc: Doc, d: EventDraft) -> Event:
     quote = quote_of(d) if d.type == "Statement" else None
     if quote is not None and len(quote.split()) < 2:
         quote = None  # a stray mark or word, not what was said
+    evidence = evidence_of(doc, [d.trigger], spans, rule, kind)
+    if d.confidence is not None:
+        evidence = replace(evidence, confidence=round(d.confidence, 4), rule=f"model:{rule}")
     return Event(type=d.type, trigger=Span(d.trigger.idx, d.trigger.idx + len(d.trigger.text), d.trigger.text),
                  arguments=tuple(Argument(r, k, s) for r, k, s in d.args),
-                 evidence=evidence_of(doc, [d.trigger], spans, rule, kind),
+                 evidence=evidence,
                  date=d.date, date_text=d.date_text, quote=quote,
                  factuality=d.fact.value, cameo=d.cameo)
+
+
+# ---------------------------------------------------------------- direct edges of events
+
+# event class -> (subject role, object role, predicate, subject types, object types)
+EVENT_EDGES = {
+    "Acquisition": ("actor", "target", "acquired", ("Organization", "Person"), ("Organization",)),
+    "Merger": ("actor", "target", "acquired", ("Organization",), ("Organization",)),
+    "Appointment": ("target", "employer", "appointedTo", ("Person",), ("Organization", "Country")),
+    "Charge": ("actor", "target", "charged", ("Organization", "Country", "Person"), ("Person", "Organization")),
+}
+
+
+def event_edges(doc: Doc, drafts: list[EventDraft], index: EntityIndex) -> list[Relation]:
+    """The direct edges the newer events give, for queries that want no event node:
+    ``acquired`` (buyer to bought), ``appointedTo`` (person to organisation), ``charged``
+    (prosecuting body to defendant)."""
+    out = []
+    for d in drafts:
+        spec = EVENT_EDGES.get(d.type)
+        if spec is None:
+            continue
+        s_role, o_role, predicate, s_types, o_types = spec
+        for r1, s_key, s_span in d.args:
+            for r2, o_key, o_span in d.args:
+                if r1 != s_role or r2 != o_role or s_key == o_key \
+                        or s_key.startswith(UNNAMED) or o_key.startswith(UNNAMED) \
+                        or index.type_of.get(s_key) not in s_types or index.type_of.get(o_key) not in o_types:
+                    continue
+                out.append(event_edge(doc, d, predicate, s_key, s_span, o_key, o_span))
+    return out
+
+
+def event_edge(doc: Doc, d: EventDraft, predicate: str, s_key: str, s_span: Span, o_key: str,
+               o_span: Span) -> Relation:
+    """The direct relation ``predicate`` an event ``d`` gives between two of its entities."""
+    rule = f"event:{d.type.lower()}:{d.trigger.lemma_.lower()}"
+    return Relation(s_key, predicate, o_key, s_span, o_span,
+                    evidence_of(doc, [d.trigger], [s_span, o_span], rule, "event"),
+                    d.fact.value, d.fact.speaker)

@@ -157,7 +157,8 @@ def factuality(token: Token, index: EntityIndex) -> Factuality:
     if _negated(token):
         return Factuality("Negated")
     hedged = any(c.dep_ == "aux" and c.lemma_ in ("may", "might", "could", "would", "will", "should")
-                 for c in token.children) or any(c.lower_ in HEDGE_WORDS for c in token.children)
+                 for c in token.children) or any(c.lower_ in HEDGE_WORDS for c in token.children) \
+        or any(c.dep_ in ("amod", "compound") and c.lower_ in PLANNED_WORDS for c in token.children)
     node, steps = token, 0
     while node.head is not node and steps < 8:
         head = node.head
@@ -167,8 +168,9 @@ def factuality(token: Token, index: EntityIndex) -> Factuality:
             if lemma in NEGATING_HEADS and node.dep_ in ("xcomp", "pcomp", "ccomp", "dobj") \
                     and lemma != "reject":
                 return Factuality("Negated")
-            if _negated(head) and node.dep_ in ("xcomp", "ccomp"):
-                return Factuality("Negated")
+            if _negated(head) and (node.dep_ in ("xcomp", "ccomp")
+                                   or steps <= 1 and node.dep_ in ("prep", "dobj")):
+                return Factuality("Negated")  # "was not at the meeting", "did not attend the talks"
             if lemma in IRREALIS_HEADS and node.dep_ in ("xcomp", "ccomp", "dobj", "pcomp", "pobj"):
                 hedged = True
             if lemma in SPEECH_VERBS and node.dep_ in ("ccomp", "xcomp", "conj") and head.pos_ == "VERB":
@@ -183,6 +185,11 @@ def factuality(token: Token, index: EntityIndex) -> Factuality:
     if _in_quotes(token):
         return Factuality("Reported")  # someone's words ("“crimes and genocide”"), not the article's
     return Factuality()
+
+
+# Modifiers of an event noun that say it has not happened yet ("the planned meeting").
+PLANNED_WORDS = frozenset("planned proposed upcoming forthcoming scheduled possible potential "
+                          "future expected mooted prospective intended".split())
 
 
 def _in_quotes(token: Token) -> bool:

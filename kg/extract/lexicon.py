@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 
 def _rows(name: str):
@@ -206,16 +207,35 @@ truce NOUN Ceasefire 0871
 """
 
 
-# CAMEO codes by event class, and by trigger where the trigger says more ("shell" is 194).
-CAMEO_BY_CLASS = {"Visit": "042", "Meeting": "040", "Statement": "010", "Resolution": "013",
-                  "Attack": "190", "Death": "186", "Arrest": "173", "Protest": "140",
-                  "Ceasefire": "0871"}
+def cameo_of(event: str) -> str | None:
+    """The CAMEO code the ontology gives an event class (``news:cameoCode``), if any."""
+    from kg.eval.mapping import class_annotations
+
+    return class_annotations().get(event, {}).get("cameoCode")
+
+
+def read_lexicon(path) -> dict[tuple[str, str], str]:
+    """(lemma, pos) -> event class from a lexicon TSV (pos is NOUN, VERB, ADJ or *)."""
+    table = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lemma, pos, cls = line.split("\t")[:3]
+            table[(lemma, pos)] = cls
+    return table
+
+
+def lexicon_lookup(lexicon: dict[tuple[str, str], str], lemma: str, pos: str) -> str | None:
+    pos = "NOUN" if pos == "PROPN" else pos
+    return lexicon.get((lemma, pos)) or lexicon.get((lemma, "*"))
+
+
+DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "data" / "event_triggers.tsv"
 
 
 @lru_cache(maxsize=1)
 def triggers() -> dict[str, tuple[Trigger, ...]]:
     """Trigger lemma -> the event readings it can have: the rules' own list above, then the
-    lexicon ``kg/data/event_triggers.tsv`` (built from RAMS, see ``kg.eval.trigger_analysis``)."""
+    lexicon ``kg/data/event_triggers.tsv`` (built from RAMS, see ``kg.train.triggers``)."""
     table: dict[str, list[Trigger]] = {}
 
     def add(lemma: str, pos: str, event: str, cameo: str | None) -> None:
@@ -228,7 +248,7 @@ def triggers() -> dict[str, tuple[Trigger, ...]]:
         add(parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else None)
     for row in _rows("event_triggers.tsv"):
         lemma, pos, event = (c.strip() for c in row[:3])
-        add(lemma.lower(), pos, event, CAMEO_BY_CLASS.get(event))
+        add(lemma.lower(), pos, event, cameo_of(event))
     return {k: tuple(v) for k, v in table.items()}
 
 
@@ -242,6 +262,7 @@ argue explain affirm assert emphasize emphasise underline reiterate write
 IRREALIS_HEADS = frozenset("""
 demand call urge plan want seek hope vow threaten propose expect intend aim try attempt
 would could may might should must will can fear consider ask request push press prepare
+due schedule
 """.split())
 NEGATING_HEADS = frozenset("deny refuse fail reject dismiss decline".split())
 HEDGE_WORDS = frozenset("reportedly allegedly apparently possibly perhaps purportedly".split())

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.events import EventDraft
+from kg.extract.events import EventDraft, event_edge
 from kg.extract.index import (ACTOR_TYPES, ADDRESS_VERBS, EntityIndex, Factuality, ORG_TYPES,
                               PLACE_TYPES, UNNAMED, evidence_of, factuality, objects_of,
                               prep_objects_of, sentence_of, subjects_of)
@@ -347,8 +347,5 @@ def event_relations(doc: Doc, drafts: list[EventDraft]) -> list[Relation]:
         for (s_key, s_span), (o_key, o_span) in pairs:
             if s_key == o_key or s_key.startswith(UNNAMED) or o_key.startswith(UNNAMED):
                 continue
-            rule = f"event:{d.type.lower()}:{d.trigger.lemma_.lower()}"
-            out.append(Relation(s_key, predicate, o_key, s_span, o_span,
-                                evidence_of(doc, [d.trigger], [s_span, o_span], rule, "event"),
-                                d.fact.value, d.fact.speaker))
+            out.append(event_edge(doc, d, predicate, s_key, s_span, o_key, o_span))
     return out

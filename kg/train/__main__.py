@@ -13,12 +13,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="kg train", description=__doc__)
     ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
     ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                    help="folder for names_ner/, relation_model.json and resolver.json "
-                         "(default: kg/data)")
-    ap.add_argument("--only", choices=["ner", "relations", "resolver"], default=None)
+                    help="folder for names_ner/, relation_model.json, resolver.json and "
+                         "trigger_model.json (default: kg/data)")
+    ap.add_argument("--only", choices=["ner", "relations", "resolver", "triggers"], default=None)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    from kg.train import ner, relations, resolver
+    from kg.train import ner, relations, resolver, triggers
 
     names = args.output / "names_ner"
     if args.only in (None, "ner"):
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
                         "--seed", str(args.seed), "--names-ner", str(names)])
     if args.only in (None, "resolver"):
         resolver.main([str(args.data), "-o", str(args.output / "resolver.json")])
+    if args.only in (None, "triggers"):
+        # the trigger classifier reads the parse and the names NER the shipped pipeline has
+        triggers.main([str(args.data), "-o", str(args.output / "trigger_model.json")])
     return 0
 
 

@@ -346,13 +346,25 @@ class _Reader:
               ) -> tuple[ViewNode, list[tuple[str, str]]]:
         labels = self.labels(ev)
         kinds = sorted(labels - _NOT_EVENT_KINDS - _ENTITY_MARKERS)
-        kind = kinds[0] if kinds else "Event"
+        kind = _most_specific(kinds) if kinds else "Event"
         roles = sorted((str(data.get("type") or k).upper(), str(v))
                        for _, v, k, data in self.pg.out_edges(ev, keys=True, data=True)
                        if v in entities and str(data.get("type") or k).upper() not in _NOT_RELATIONS)
         label = str(_first(self.pg.nodes[ev].get("label")) or kind)
         return ViewNode(id=str(ev), label=label, kind=kind, is_event=True,
                         uri=str(self.pg.nodes[ev].get("uri") or ev)), roles
+
+
+def _most_specific(kinds: list[str]) -> str:
+    """The event class of a node that carries its superclasses' labels too ("Visit" among
+    Visit, Travel, MovementEvent): the one with the most ancestors in the ontology."""
+    from rdflib import URIRef
+
+    from kg.namespaces import NEWS
+    from kg.ontology import load_ontology
+
+    onto = load_ontology()
+    return max(kinds, key=lambda k: (len(onto.labels_of(URIRef(str(NEWS._NS) + k))), k))
 
 
 def _snake(kind: str) -> str:

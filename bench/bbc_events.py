@@ -1,0 +1,73 @@
+"""kg's events on the whole BBC corpus: counts by class and a seeded sample for judging by hand.
+
+    .venv/bin/kg extract ../shared/data/bbc -j 1 -o bbc.jsonl
+    .venv/bin/python bench/bbc_events.py bbc.jsonl ../shared/data/bbc [--sample 50] [--seed 11]
+
+Prints the number of events of each class, how many Injury and Attack events were read from
+"beat", and, as tab-separated lines, a seeded sample of asserted events other than statements and
+casualty counts (article, class, trigger, confidence, sentence around the trigger). The judgments
+made from it are written down in docs/eval.md and docs/judgments/bbc_events.tsv; nothing here is
+a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+SKIPPED = ("Statement", "CasualtyReport")
+
+
+def local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
+    right = min(stops) + 1 if stops else len(text)
+    s = text[left:start] + "[[" + text[start:end] + "]]" + text[end:right]
+    return " ".join(s.split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("extraction", type=Path, help="kg extract JSON Lines of the BBC corpus")
+    ap.add_argument("data", type=Path, help="the BBC folder (DATA/bbc), for the sentences")
+    ap.add_argument("--sample", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=11)
+    args = ap.parse_args(argv)
+    records = [json.loads(line) for line in args.extraction.read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    by_class, beat = Counter(), Counter()
+    pool = []
+    for rec in records:
+        for ev in rec.get("events", ()):
+            cls = local(ev["type"])
+            by_class[cls] += 1
+            if ev["trigger"]["text"].lower().startswith("beat"):
+                beat[cls] += 1
+            if cls not in SKIPPED and ev.get("factuality") == "Asserted":
+                pool.append((rec["id"], cls, ev))
+    print(f"# {len(records)} articles, {sum(by_class.values())} events")
+    print("# by class:", ", ".join(f"{c} {n}" for c, n in by_class.most_common()))
+    print("# read from 'beat':", dict(beat))
+    random.Random(args.seed).shuffle(pool)
+    texts: dict[str, str] = {}
+    print("article\tclass\ttrigger\tconfidence\tsentence")
+    for article, cls, ev in pool[:args.sample]:
+        if article not in texts:
+            path = next(args.data.rglob(Path(article).name), None)
+            texts[article] = path.read_text(encoding="utf-8", errors="replace") if path else ""
+        t = ev["trigger"]
+        text = texts[article]
+        sentence = sentence_around(text, t["start"], t["end"]) if text[t["start"]:t["end"]] == t["text"] else ""
+        print(f"{article}\t{cls}\t{t['text']}\t{ev['confidence']}\t{sentence}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
