@@ -25,7 +25,7 @@ class DaskUnavailable(RuntimeError):
 
 
 def _extract_on_worker(batch: list[Article], model: str | None) -> list:
-    from kg.pipeline import extract_batch
+    from kg.batching import extract_batch
 
     extractors = getattr(_local, "extractors", None)
     if extractors is None:
@@ -42,7 +42,7 @@ def extract_on_dask(articles: Iterable[Article], address: str, model: str | None
     """Extractions of ``articles`` in input order, computed on the Dask scheduler at ``address``."""
     from distributed import Client
 
-    from kg.pipeline import batches, ordered_window
+    from kg.batching import batches, ordered_window
 
     try:
         client = Client(address, timeout=timeout, set_as_default=False)

@@ -24,6 +24,7 @@ from functools import partial
 from datetime import date
 from typing import Iterable, Iterator
 
+from kg.batching import Extracted, batches, extract_batch, ordered_window
 from kg.readers import Skipped, Warning_, iter_articles
 from kg.records import Article, ArticleExtraction
 from kg.terminal import printable
@@ -162,29 +163,6 @@ def progress(items: Iterable, total, quiet: bool, desc: str = "extract") -> Iter
 
 # --- extraction ----------------------------------------------------------------------------
 
-Extracted = ArticleExtraction | Skipped
-
-
-def extract_batch(extractor, batch: list[Article]) -> list[Extracted]:
-    """Extractions of ``batch`` in order; an article the extractor fails on becomes ``Skipped``.
-
-    The batch goes through ``nlp.pipe`` at once; only when that fails are its articles retried
-    one by one, to find the bad one and keep the rest.
-    """
-    try:
-        return list(extractor.extract_many(batch))
-    except Exception:
-        pass
-    out: list[Extracted] = []
-    for article in batch:
-        try:
-            out.append(extractor.extract(article))
-        except Exception as exc:  # one bad article never stops the run
-            out.append(Skipped(article.path or article.id,
-                               f"extraction failed: {type(exc).__name__}: {exc}"))
-    return out
-
-
 # one Extractor per worker process
 _WORKER = None
 
@@ -198,17 +176,6 @@ def _init_worker(model: str | None) -> None:
 
 def _extract_in_worker(batch: list[Article]) -> list[Extracted]:
     return extract_batch(_WORKER, batch)
-
-
-def batches(items: Iterable, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: int | None = None,
@@ -256,22 +223,6 @@ def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: 
         yield from ordered_window((pool.apply_async(_extract_in_worker, (batch,))
                                    for batch in chunks),
                                   2 * jobs, lambda pending: pending.get())
-
-
-def ordered_window(submitted: Iterable, size: int, result) -> Iterator:
-    """Items of the batch results of ``submitted`` tasks in submission order, ``size`` in flight.
-
-    ``result(task)`` waits for a task and returns its list of items.
-    """
-    from collections import deque
-
-    window: deque = deque()
-    for task in submitted:
-        window.append(task)
-        if len(window) >= size:
-            yield from result(window.popleft())
-    while window:
-        yield from result(window.popleft())
 
 
 def confident(ex: ArticleExtraction, floor: float | None) -> ArticleExtraction:
