@@ -262,3 +262,16 @@ def test_relation_model_gives_relation_records_for_unknown_pairs():
     assert rels[0].evidence.sentence.text == "Booth assassinated Lincoln ."
     assert rels[0].evidence.rule == "model:conll04-relations"
     assert model.relations(doc, mentions, known={("booth", "lincoln")}) == []
+
+
+def test_calibration_noise_is_what_a_perfect_predictor_shows_by_chance():
+    """A perfectly calibrated predictor's ECE on few predictions is well above 0; on many it
+    falls towards 0; and a predictor sure of every answer shows none."""
+    from kg.eval.scoring import calibration_noise
+
+    few = calibration_noise([0.6] * 50, trials=400)
+    many = calibration_noise([0.6] * 5000, trials=50)
+    assert 0.03 < few < 0.09  # E|k/n - p| for n = 50, p = 0.6 is about 0.055
+    assert many < 0.01
+    assert calibration_noise([1.0] * 30 + [0.0] * 30, trials=50) == 0.0
+    assert calibration_noise([0.6] * 50, trials=400) == few  # seeded

@@ -297,16 +297,11 @@ def test_names_ner_trainer_fine_tunes_saves_and_learns_preferences(tmp_path):
 
 
 def test_relation_trainer_fits_and_cross_validates_on_tiny_data():
-    from kg.extract.relation_model import NONE, PREDICATES, RelationModel
-    from kg.train.relations import PairExample, fit, folds_of, out_of_fold
+    from kg.extract.relation_model import NONE, PREDICATES
+    from kg.train.relations import fit, folds_of, out_of_fold
 
-    examples = []
-    for n in range(20):
-        killed = n % 2 == 0
-        feats = ["tp=PER>PER", "bw=shot" if killed else "bw=met", f"noise={n % 3}"]
-        examples.append(PairExample(feats, "killed" if killed else NONE, n, True))
-    weights, bias = fit(examples, [NONE, *PREDICATES], l2=1e-3, epochs=200)
-    model = RelationModel([NONE, *PREDICATES], weights, bias)
+    examples = _toy_pairs(20, 3)
+    model = fit(examples, [NONE, *PREDICATES], l2=1e-3, epochs=200).model()
     assert model.probabilities(["tp=PER>PER", "bw=shot"], "killed") > 0.8
     assert model.probabilities(["tp=PER>PER", "bw=met"], "killed") < 0.2
     oof = out_of_fold(examples, folds_of(20, 5, 0), 1e-3, 5, 200)
@@ -379,12 +374,13 @@ def test_casualty_figures_are_exact_integers():
 
 def test_the_shipped_relation_model_scores_as_the_mean_of_the_fold_models():
     from kg.extract.relation_model import NONE, PREDICATES, RelationModel
-    from kg.train.relations import average_models
+    from kg.train.relations import Fitted, average_models
 
     classes = [NONE, *PREDICATES]
-    a = ({"bw=shot": [0.0, 0, 2.0, 0, 0, 0]}, [0.5, 0, 0, 0, 0, 0])
-    b = ({"bw=met": [1.0, 0, 0, 0, 0, 0], "bw=shot": [0.0, 0, 1.0, 0, 0, 0]}, [0.0, 0, 0, 0, 0, 0])
-    weights, bias = average_models([a, b])
+    a = Fitted({"bw=shot": [0.0, 0, 2.0, 0, 0, 0]}, [0.5, 0, 0, 0, 0, 0])
+    b = Fitted({"bw=met": [1.0, 0, 0, 0, 0, 0], "bw=shot": [0.0, 0, 1.0, 0, 0, 0]}, [0.0, 0, 0, 0, 0, 0])
+    mean_fit = average_models([a, b])
+    weights, bias = mean_fit.weights, mean_fit.bias
     assert weights == {"bw=shot": [0.0, 0, 1.5, 0, 0, 0], "bw=met": [0.5, 0, 0, 0, 0, 0]}
     assert bias == [0.25, 0, 0, 0, 0, 0]
     mean = RelationModel(classes, weights, bias)
@@ -396,4 +392,32 @@ def test_the_shipped_relation_model_scores_as_the_mean_of_the_fold_models():
         p = m.probabilities(feats, "killed")
         return math.log(p / (1 - p))
 
-    assert logit(mean) == pytest.approx((logit(RelationModel(classes, *a)) + logit(RelationModel(classes, *b))) / 2)
+    assert logit(mean) == pytest.approx((logit(a.model()) + logit(b.model())) / 2)
+
+
+
+def test_nested_out_of_fold_scores_each_pair_once_with_a_mean_of_models_that_never_saw_it():
+    from kg.extract.relation_model import NONE
+    from kg.train.relations import folds_of, out_of_fold
+
+    examples = _toy_pairs(30, 4)
+    fold = folds_of(30, 5, 0)
+    models: list = []
+    nested = out_of_fold(examples, fold, 1e-3, 5, 150, models, nested=True)
+    plain = out_of_fold(examples, fold, 1e-3, 5, 150)
+    assert sorted(i for i, _p, _q in nested) == list(range(30))
+    assert len(models) == 5
+    # each fold's model is a mean of four models fitted on three fifths: it has seen less, and it
+    # is not the plain fold model
+    assert [q for *_x, q in nested] != [q for *_x, q in plain]
+    right = [(q >= 0.5) == (examples[i].label == "killed") for i, _p, q in nested]
+    assert sum(right) >= 27
+
+
+def _toy_pairs(n: int, noise: int) -> list:
+    """``n`` person pairs, every other one "shot" (killed), with ``noise`` meaningless features."""
+    from kg.extract.relation_model import NONE
+    from kg.train.relations import PairExample
+
+    return [PairExample(["tp=PER>PER", "bw=shot" if k % 2 == 0 else "bw=met", f"noise={k % noise}"],
+                        "killed" if k % 2 == 0 else NONE, k, True) for k in range(n)]

@@ -124,12 +124,19 @@ def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, d
         extra["trigger F1, all types"] = round(tables[1].micro.f1, 3)
         extra["argument F1, all types"] = round(tables[2].micro.f1, 3)
     if dataset == "conll04":
-        from kg.eval.scoring import reliability, relation_confidences, reliability_table
+        from kg.eval.scoring import (Counts, calibration_noise, reliability, relation_confidences,
+                                     reliability_table)
 
         points = relation_confidences(docs, records)
         rows, ece = reliability([p for p, _r, _a in points], [r for _p, r, _a in points])
         asserted = [r for _p, r, a in points if a]
         extra["expected calibration error"] = round(ece, 4)
+        extra["expected calibration error of a perfectly calibrated extractor, by chance"] = round(
+            calibration_noise([p for p, _r, _a in points], trials=500), 4)
+        named = Counts()
+        for t in ("Peop", "Org", "Loc"):
+            named.add(tables[1].counts(t))
+        extra["entity micro F1 over Peop/Org/Loc (Other left out)"] = round(named.f1, 4)
         extra["asserted relation precision"] = round(sum(asserted) / len(asserted), 4) if asserted else 0.0
         extra["asserted relations"] = len(asserted)
         if not as_json:

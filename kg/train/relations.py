@@ -14,19 +14,22 @@ are). The steps, all on the training split:
    widened to the dataset's tokens, both types and the relation equal a gold relation, as the
    strict scorer demands. Pairs of gold entities are added as further examples.
 2. Five-fold cross-validation by sentence chooses the L2 strength (best out-of-fold F1, counting
-   gold relations no pair covers as misses), then fits a Platt map from the model's score to the
-   probability of being right on the out-of-fold predictions, and the decision threshold on the
-   calibrated probabilities.
+   gold relations no pair covers as misses).
    A pair a rule related carries the rule's reading as a feature ("title:leaderOf"): the model
    scores the rules' readings between two names, and may overrule them.
-3. The rule readings the model cannot score (a description or a pronoun for a name, classes
+3. The shipped model is the mean of the five fold models (their scores averaged). A mean of
+   models scores less extremely than each of them, so the calibration is fitted on scores made
+   the same way (nested): each fold is scored by the mean of the four models fitted without it
+   and without one more fold. On those scores a Platt map from the score to the probability of
+   being right is fitted, then the decision threshold on the calibrated probabilities.
+4. The rule readings the model cannot score (a description or a pronoun for a name, classes
    the model does not relate) are measured on the same split: each rule family's share of right
    relations (with a uniform prior, ``(right + 1) / (n + 2)``) becomes its confidence.
-4. The assertion floor is the lowest confidence at which the out-of-fold relations (model and
+5. The assertion floor is the lowest confidence at which the out-of-fold relations (model and
    rules together) are at least ``--floor-precision`` precise.
-5. The shipped model is the mean of the five fold models (their scores averaged): the models
-   whose out-of-fold scores the Platt map and the threshold were fitted on, so the map holds
-   for what ships (a model refitted on the whole split scored differently).
+
+``--parses FILE`` keeps the cross-fitted parses (most of the time: five names NERs are trained)
+so that a second run starts from them.
 
 Training is deterministic: full-batch Adam from zero weights, folds from a seeded shuffle.
 """
@@ -51,6 +54,7 @@ from kg.extract.relation_model import (NONE, PREDICATES, SIGNATURES, RelationMod
                                        model_scored, pair_features, rule_family, rule_feature,
                                        same_class)
 
+CLASSES = [NONE, *PREDICATES]
 CONLL_TO_PREDICATE = {"Work_For": "worksFor", "Kill": "killed", "OrgBased_In": "basedIn",
                       "Live_In": "livesIn", "Located_In": "locatedIn"}
 COARSE_OF_CONLL = {"Peop": "PER", "Org": "ORG", "Loc": "LOC", "Other": "OTH"}
@@ -63,6 +67,17 @@ class PairExample:
     label: str  # a predicate or NONE
     doc: int  # index of the sentence, for folds
     predicted: bool  # a pair of the extractor's own mentions (False: a pair of gold entities)
+
+
+@dataclass
+class Fitted:
+    """A fitted linear model: feature ``weights`` (one per class) and ``bias``."""
+
+    weights: dict
+    bias: list
+
+    def model(self, **kwargs) -> RelationModel:
+        return RelationModel(CLASSES, self.weights, self.bias, **kwargs)
 
 
 def _gold_keys(cdoc: Conll04Doc) -> dict[tuple, str]:
@@ -112,44 +127,51 @@ def examples_of(doc, cdoc: Conll04Doc, n: int) -> list[PairExample]:
 
 
 def fit(examples: Sequence[PairExample], classes: Sequence[str], l2: float = 1e-3,
-        epochs: int = 300, lr: float = 0.1, min_count: int = 2):
-    """Multinomial logistic regression by full-batch Adam; returns (weights dict, bias)."""
+        epochs: int = 300, lr: float = 0.1, min_count: int = 2) -> Fitted:
+    """Multinomial logistic regression by full-batch Adam from zero weights."""
     counts: dict[str, int] = {}
     for ex in examples:
         for f in set(ex.features):
             counts[f] = counts.get(f, 0) + 1
     vocab = {f: n for n, f in enumerate(sorted(f for f, c in counts.items() if c >= min_count))}
     rows = [sorted({vocab[f] for f in ex.features if f in vocab}) for ex in examples]
-    indptr = np.cumsum([0] + [len(r) for r in rows])
+    lengths = np.array([len(r) for r in rows])
     indices = np.array([i for r in rows for i in r], dtype=np.int64)
-    row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
+    row_of = np.repeat(np.arange(len(rows)), lengths)
+    # sums by row and by feature as reduceat over contiguous runs (np.add.at is ~10x slower)
+    row_starts = np.cumsum(np.concatenate([[0], lengths[:-1]]))
+    nonempty = lengths > 0
+    by_feature = np.argsort(indices, kind="stable")
+    feature_ids, feature_starts = np.unique(indices[by_feature], return_index=True)
     y = np.array([classes.index(ex.label) for ex in examples])
     n, k = len(rows), len(classes)
-    W = np.zeros((len(vocab), k))
-    b = np.zeros(k)
-    mW, vW, mb, vb = np.zeros_like(W), np.zeros_like(W), np.zeros_like(b), np.zeros_like(b)
+    params = [np.zeros((len(vocab), k)), np.zeros(k)]
+    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
     onehot = np.eye(k)[y]
     for step in range(1, epochs + 1):
+        W, b = params[0], params[1]
         scores = np.zeros((n, k))
-        np.add.at(scores, row_of, W[indices])
+        if len(indices):
+            scores[nonempty] = np.add.reduceat(W[indices], row_starts[nonempty], axis=0)
         scores += b
         scores -= scores.max(axis=1, keepdims=True)
         P = np.exp(scores)
         P /= P.sum(axis=1, keepdims=True)
         d = (P - onehot) / n
         gW = np.zeros_like(W)
-        np.add.at(gW, indices, d[row_of])
-        gW += l2 * W
-        gb = d.sum(axis=0)
-        for param, g, m, v in ((W, gW, mW, vW), (b, gb, mb, vb)):
+        if len(indices):
+            gW[feature_ids] = np.add.reduceat(d[row_of[by_feature]], feature_starts, axis=0)
+        grads = [gW + l2 * W, d.sum(axis=0)]
+        for param, g, (m, v) in zip(params, grads, moments):
             m *= 0.9
             m += 0.1 * g
             v *= 0.999
             v += 0.001 * g * g
             param -= lr * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    W, b = params[0], params[1]
     inv = {i: f for f, i in vocab.items()}
     weights = {inv[i]: W[i].tolist() for i in range(len(vocab)) if np.abs(W[i]).max() > 1e-3}
-    return weights, b.tolist()
+    return Fitted(weights, b.tolist())
 
 
 def _logit(p: float) -> float:
@@ -190,17 +212,27 @@ def folds_of(n: int, k: int = 5, seed: int = 0) -> list[int]:
 
 
 def out_of_fold(examples: Sequence[PairExample], fold: Sequence[int], l2: float, k: int,
-                epochs: int, models: list | None = None) -> list[tuple[int, str, float]]:
-    """``(example index, predicate, P(predicate))`` for every predicted pair, from the model of
-    the folds it was not in; the fold models' ``(weights, bias)`` are appended to ``models``."""
-    classes = [NONE, *PREDICATES]
+                epochs: int, models: list | None = None, nested: bool = False
+                ) -> list[tuple[int, str, float]]:
+    """``(example index, predicate, P(predicate))`` for every predicted pair, from a model that
+    did not see its fold; the fold models are appended to ``models``.
+
+    ``nested``: each fold is scored by the mean of the models fitted without it and without one
+    more fold, as the shipped model is the mean of the fold models: the scores a calibration map
+    is fitted on then come from a model made as the shipped one is (a mean of models scores less
+    extremely than each of them).
+    """
     out = []
     for f in range(k):
-        train = [ex for ex in examples if fold[ex.doc] != f]
-        weights, bias = fit(train, classes, l2=l2, epochs=epochs)
+        if nested:
+            fitted = average_models([fit([ex for ex in examples if fold[ex.doc] not in (f, g)],
+                                         CLASSES, l2=l2, epochs=epochs)
+                                     for g in range(k) if g != f])
+        else:
+            fitted = fit([ex for ex in examples if fold[ex.doc] != f], CLASSES, l2=l2, epochs=epochs)
         if models is not None:
-            models.append((weights, bias))
-        model = RelationModel(classes, weights, bias)
+            models.append(fitted)
+        model = fitted.model()
         for i, ex in enumerate(examples):
             if fold[ex.doc] == f and ex.predicted:
                 predicate = _predicate_of(ex)
@@ -208,17 +240,17 @@ def out_of_fold(examples: Sequence[PairExample], fold: Sequence[int], l2: float,
     return out
 
 
-def average_models(models: Sequence[tuple[dict, list]]) -> tuple[dict, list]:
+def average_models(models: Sequence[Fitted]) -> Fitted:
     """One linear model whose scores are the mean of ``models``' scores (a feature a model lacks
     weighs zero there)."""
     n = len(models)
     weights: dict[str, list[float]] = {}
-    for w, _b in models:
-        for feature, vector in w.items():
+    for m in models:
+        for feature, vector in m.weights.items():
             acc = weights.setdefault(feature, [0.0] * len(vector))
             for j, x in enumerate(vector):
                 acc[j] += x / n
-    return weights, [sum(b[j] for _w, b in models) / n for j in range(len(models[0][1]))]
+    return Fitted(weights, [sum(m.bias[j] for m in models) / n for j in range(len(models[0].bias))])
 
 
 def _predicate_of(ex: PairExample) -> str:
@@ -242,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
                     "not see it (1: parse with the shipped names NER)")
     ap.add_argument("--names-ner", type=Path, default=None,
                     help="the names NER to read mentions with (default: the one in kg/data)")
+    ap.add_argument("--ablate-rules", action="store_true",
+                    help="also cross-validate the model without the rules' readings as features")
+    ap.add_argument("--parses", type=Path, default=None,
+                    help="keep the parsed training sentences in this file: read them from it when "
+                    "it exists, else parse and write it (the cross-fitted parses take most of the time)")
     args = ap.parse_args(argv)
     from kg.nlp import NAMES_NER, load_pipeline
 
@@ -249,10 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     names = args.names_ner or NAMES_NER
     nlp = load_pipeline(args.model, names)
     docs = read_conll04(args.data / "conll04" / "conll04_train.json")
-    if args.crossfit > 1:
+    if args.parses and args.parses.exists():
+        parsed = load_parses(args.parses, nlp.vocab)
+    elif args.crossfit > 1:
         parsed = crossfit_parses(args.data, docs, names, args.crossfit, args.seed, args.model)
     else:
         parsed = list(nlp.pipe((d.article.text for d in docs), disable=list(COMPONENTS)))
+    if args.parses and not args.parses.exists():
+        save_parses(args.parses, parsed)
     examples = [ex for n, (doc, cdoc) in enumerate(zip(parsed, docs)) for ex in examples_of(doc, cdoc, n)]
     n_gold = sum(len(d.relations) for d in docs)
     fold = folds_of(len(docs), args.folds, args.seed)
@@ -260,36 +301,44 @@ def main(argv: list[str] | None = None) -> int:
           f"({sum(e.predicted for e in examples)} of the extractor's mentions)", flush=True)
     best = None
     for l2 in args.l2:
-        fold_models: list = []
-        oof = out_of_fold(examples, fold, l2, args.folds, args.epochs, fold_models)
+        oof = out_of_fold(examples, fold, l2, args.folds, args.epochs)
         right = [examples[i].label == pred for i, pred, _p in oof]
         probs = [p for _i, _pred, p in oof]
         f1, th = max((f1_at(probs, right, n_gold, t / 100), t / 100) for t in range(5, 96))
         print(f"l2={l2:g}: cross-validated F1 of the model's pairs {f1:.3f} at {th:.2f}", flush=True)
         if best is None or f1 > best[0]:
-            best = (f1, l2, probs, right, fold_models)
-    _f1, l2, probs, right, fold_models = best
-    plain = [PairExample([f for f in e.features if not f.startswith("rule")], e.label, e.doc, e.predicted)
-             for e in examples]
-    oof = out_of_fold(plain, fold, l2, args.folds, args.epochs)
-    f1_plain = max(f1_at([p for _i, _q, p in oof], [plain[i].label == q for i, q, _p in oof], n_gold, t / 100)
-                   for t in range(5, 96))
-    print(f"without the rule features: cross-validated F1 of the model's pairs {f1_plain:.3f}", flush=True)
+            best = (f1, l2)
+    _f1, l2 = best
+    if args.ablate_rules:
+        plain = [PairExample([f for f in e.features if not f.startswith("rule")], e.label, e.doc,
+                             e.predicted) for e in examples]
+        oof = out_of_fold(plain, fold, l2, args.folds, args.epochs)
+        f1_plain = max(f1_at([p for _i, _q, p in oof], [plain[i].label == q for i, q, _p in oof], n_gold,
+                             t / 100) for t in range(5, 96))
+        print(f"without the rule features: cross-validated F1 of the model's pairs {f1_plain:.3f}", flush=True)
+    # the calibration map, threshold and floor are fitted on scores of means of fold models, made
+    # as the shipped model is made (see out_of_fold)
+    oof = out_of_fold(examples, fold, l2, args.folds, args.epochs, nested=True)
+    right = [examples[i].label == pred for i, pred, _p in oof]
+    probs = [p for _i, _pred, p in oof]
     a, b = platt(probs, right)
     calibrated = [1 / (1 + math.exp(-(a * _logit(p) + b))) for p in probs]
     cv_f1, threshold = max((f1_at(calibrated, right, n_gold, t / 100), t / 100) for t in range(5, 96))
     rows, ece = reliability([p for p in calibrated if p >= threshold],
                             [r for p, r in zip(calibrated, right) if p >= threshold])
-    print(f"chose l2={l2:g}; Platt a={a:.3f} b={b:.3f}; threshold {threshold:.2f}: "
-          f"cross-validated F1 {cv_f1:.3f}, ECE {ece:.3f}", flush=True)
+    print(f"chose l2={l2:g}; Platt a={a:.3f} b={b:.3f}; "
+          f"threshold {threshold:.2f}: cross-validated F1 {cv_f1:.3f}, ECE {ece:.3f} "
+          f"(means of fold models, scored on the fold none of them saw)", flush=True)
     for lo, hi, n, conf, prec in rows:
         print(f"  {lo:.1f}-{hi:.1f}  n={n:4d}  confidence {conf:.3f}  precision {prec:.3f}")
-    classes = [NONE, *PREDICATES]
-    weights, bias = average_models(fold_models)
-    model = RelationModel(classes, weights, bias, threshold=threshold, calibration=(a, b))
+    fold_models: list = []
+    for f in range(args.folds):
+        fold_models.append(fit([ex for ex in examples if fold[ex.doc] != f], CLASSES, l2=l2,
+                               epochs=args.epochs))
+    model = average_models(fold_models).model(threshold=threshold, calibration=(a, b))
     model.meta = {"trained_on": "conll04_train.json", "weights": "mean of the fold models",
                   "l2": l2, "epochs": args.epochs,
-                  "folds": args.folds, "seed": args.seed,
+                  "folds": args.folds, "seed": args.seed, "calibration": "Platt, on nested out-of-fold scores",
                   "cross_validated_f1_model_pairs": round(cv_f1, 4),
                   "cross_validated_ece": round(ece, 4),
                   "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"}
@@ -337,6 +386,23 @@ def crossfit_parses(data: Path, docs: Sequence[Conll04Doc], names: Path, k: int,
                 parsed[i] = doc
             load_pipeline.cache_clear()
     return parsed
+
+
+def save_parses(path: Path, docs: Sequence) -> None:
+    """Write parsed Docs (tokens, parse, entities, span groups and tensors) to ``path``."""
+    import pickle
+
+    with open(path, "wb") as f:
+        pickle.dump([doc.to_bytes(exclude=["user_data"]) for doc in docs], f)
+
+
+def load_parses(path: Path, vocab) -> list:
+    import pickle
+
+    from spacy.tokens import Doc
+
+    with open(path, "rb") as f:
+        return [Doc(vocab).from_bytes(b) for b in pickle.load(f)]
 
 
 JUDGED = Path(__file__).resolve().parents[2] / "docs" / "judgments" / "bbc_non_conll_relations.tsv"
@@ -400,7 +466,7 @@ def rule_confidences(nlp, parsed, docs, model: RelationModel, model_probs, model
     for t in sorted({p for p, _ in points}, reverse=True):
         kept = [ok for p, ok in points if p >= t]
         if sum(kept) / len(kept) >= floor_precision:
-            floor = round(t, 3)
+            floor = math.ceil(t * 1000) / 1000  # stored to 3 places, never below t
     print(f"assertion floor {floor:.2f}: relations at or above it are "
           f"{sum(ok for p, ok in points if p >= floor) / max(1, sum(p >= floor for p, _ in points)):.3f} "
           f"precise out of fold", flush=True)
