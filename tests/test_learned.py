@@ -397,7 +397,6 @@ def test_the_shipped_relation_model_scores_as_the_mean_of_the_fold_models():
 
 
 def test_nested_out_of_fold_scores_each_pair_once_with_a_mean_of_models_that_never_saw_it():
-    from kg.extract.relation_model import NONE
     from kg.train.relations import folds_of, out_of_fold
 
     examples = _toy_pairs(30, 4)
