@@ -273,8 +273,8 @@ def fit_model(examples: Sequence[Example], classes: Sequence[str], candidates, l
               epochs: int, meta: dict | None = None) -> TriggerModel:
     from kg.train.relations import fit
 
-    weights, bias = fit([_AsPair(e) for e in examples], classes, l2=l2, epochs=epochs)
-    return TriggerModel(classes, weights, bias, candidates, meta=meta)
+    fitted = fit([_AsPair(e) for e in examples], classes, l2=l2, epochs=epochs)
+    return TriggerModel(classes, fitted.weights, fitted.bias, candidates, meta=meta)
 
 
 @dataclass(frozen=True)
