@@ -182,7 +182,8 @@ def _names_a_path(text: str) -> bool:
 
 def build(inputs, *, date: Date | str | None = None, model: str | None = None,
           jobs: int | None = 1, min_confidence: float | None = None, cache: str | None = None,
-          dask: str | None = None, progress: bool = False, echo: bool = False) -> KnowledgeGraph:
+          dask: str | None = None, progress: bool = False, echo: bool = False,
+          store: str | os.PathLike | None = None) -> KnowledgeGraph:
     """Build the knowledge graph of ``inputs``: the graph ``kg build`` writes.
 
     Args:
@@ -199,6 +200,9 @@ def build(inputs, *, date: Date | str | None = None, model: str | None = None,
         progress: show a progress bar on a terminal.
         echo: name skipped inputs and warnings on stderr as they happen (they are in
             ``graph.report`` either way).
+        store: a directory to keep the graph in, on disk (:mod:`kg.store`); it replaces the
+            store there when the build completes, and the graph returned reads from it. An
+            empty or all-skipped input leaves it as it was.
 
     Returns:
         a :class:`KnowledgeGraph`, with ``report`` saying what was read, skipped and found.
@@ -214,12 +218,30 @@ def build(inputs, *, date: Date | str | None = None, model: str | None = None,
 
     if isinstance(date, str):
         date = Date.fromisoformat(date)
-    corpus, report = build_corpus(_items(inputs), default_date=date, model=model, jobs=jobs,
-                                  quiet=not progress, cache_dir=cache, dask=dask,
-                                  min_confidence=min_confidence, echo=echo)
-    return KnowledgeGraph(corpus.store, report)
+    if store is None:
+        corpus, report = build_corpus(_items(inputs), default_date=date, model=model, jobs=jobs,
+                                      quiet=not progress, cache_dir=cache, dask=dask,
+                                      min_confidence=min_confidence, echo=echo)
+        return KnowledgeGraph(corpus.store, report)
+    from kg.store import StoreBuild, open_store
+
+    target = StoreBuild(store)
+    try:
+        corpus, report = build_corpus(_items(inputs), default_date=date, model=model, jobs=jobs,
+                                      quiet=not progress, cache_dir=cache, dask=dask,
+                                      min_confidence=min_confidence, echo=echo, store=target.store)
+    except BaseException:
+        target.abandon()
+        raise
+    if not report.articles:
+        target.abandon()
+        return KnowledgeGraph(corpus.store, report)
+    del corpus
+    target.commit()
+    return KnowledgeGraph(open_store(store), report)
 
 
 def read(path: str | os.PathLike) -> KnowledgeGraph:
-    """The graph in an RDF file written before (.ttl .trig .nt .nq .jsonld .rdf)."""
+    """The graph in an RDF file written before (.ttl .trig .nt .nq .jsonld .rdf), or in a
+    store directory ``kg build --store`` wrote."""
     return KnowledgeGraph.from_file(path)

@@ -55,9 +55,12 @@ def _known_errors():
     from kg.distributed import DaskUnavailable
     from kg.query import QueryError
     from kg.serialize import UnknownFormat, UnreadableGraph, WriteFailed
+    from kg.store import NotAStore
 
     try:
         yield
+    except NotAStore as exc:
+        raise UsageFailure(str(exc)) from None
     except UnknownFormat as exc:
         raise UnknownFormatError(str(exc)) from None
     except (CacheError, DaskUnavailable, QueryError, UnreadableGraph, WriteFailed) as exc:
@@ -76,8 +79,10 @@ def read_graph_file(path: str):
 
     with _known_errors():
         from kg.serialize import format_for
+        from kg.store import is_store
 
-        format_for(path)
+        if not is_store(path):
+            format_for(path)
         return kg.read(path)
 
 
@@ -148,15 +153,21 @@ def _format_option(help_text: str):
 
 @main.command(epilog=EXIT_STATUS)
 @_common_extract_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False, allow_dash=True),
               help="Graph file, its format from the extension (.ttl .trig .nt .nq .jsonld .rdf); "
-                   "- for standard output (Turtle unless --format says otherwise).")
+                   "- for standard output (Turtle unless --format says otherwise). Needed "
+                   "unless --store is given.")
 @_format_option("Graph format, whatever the extension.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
               help="Cache directory: re-runs only process new or changed articles.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the graph in this on-disk store directory (pyoxigraph), which every "
+                   "command reading a GRAPH opens as it opens a file; replaced when the build "
+                   "completes.")
 def build(inputs, output, fmt, article_date, min_confidence, model, quiet, jobs, cache_dir,
-          dask_address):
-    """Build the knowledge graph of INPUTS and write it to OUTPUT (``kg.build``).
+          dask_address, store_dir):
+    """Build the knowledge graph of INPUTS and write it to OUTPUT and/or the --store
+    directory (``kg.build``).
 
     INPUTS are .txt/.md files, .html pages, .warc(.gz) archives, RSS/Atom feeds (.xml .rss
     .atom), folders of them, .jsonl files, or - for stdin.
@@ -164,28 +175,30 @@ def build(inputs, output, fmt, article_date, min_confidence, model, quiet, jobs,
     import kg
     from kg.serialize import format_for
 
+    if output is None and store_dir is None:
+        raise click.UsageError("give -o/--output FILE, --store DIR, or both")
     with _known_errors():
-        if fmt is None and output != "-":
+        if fmt is None and output not in (None, "-"):
             format_for(output)  # an unknown extension fails before any work
         graph = kg.build(list(inputs), date=article_date, model=model, jobs=jobs,
                          min_confidence=min_confidence, cache=cache_dir, dask=dask_address,
-                         progress=not quiet, echo=True)
-        if not graph.report.articles:  # an empty or all-skipped input never replaces the graph
-            pass
+                         progress=not quiet, echo=True, store=store_dir)
+        if not graph.report.articles or output is None:
+            pass  # an empty or all-skipped input never replaces the graph
         elif output == "-":
             graph.serialize(sys.stdout.buffer, format=fmt or "ttl")
             sys.stdout.buffer.flush()
         else:
             graph.serialize(output, format=fmt)
     report = graph.report
-    report.output = "standard output" if output == "-" else output
+    report.output = ("standard output" if output == "-" else output) if output else store_dir
     if not quiet:
         click.echo(report.summary(), err=output == "-")
     sys.exit(1 if report.failed else 0)
 
 
 @main.command(epilog=EXIT_STATUS)
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.argument("graph", type=click.Path(exists=True))
 def validate(graph):
     """Check GRAPH against the SHACL shapes of ontology/shapes.ttl; exit 1 if it does not conform."""
     from kg.terminal import printable
@@ -196,7 +209,7 @@ def validate(graph):
 
 
 @main.command(epilog=EXIT_STATUS)
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.argument("graph", type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Output file; the format follows the extension (.ttl .trig .nt .nq .jsonld "
                    ".rdf .graphml); - for standard output.")
@@ -230,7 +243,7 @@ main.add_command(viz)
 
 
 @main.command(epilog=EXIT_STATUS)
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.argument("graph", type=click.Path(exists=True))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)

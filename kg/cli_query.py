@@ -80,7 +80,7 @@ def write_graph_result(result, fmt: str) -> None:
 
 
 @click.command(epilog=EXIT_STATUS)
-@click.argument("graph", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.argument("graph", required=False, type=click.Path(exists=True))
 @click.option("--sparql", metavar="QUERY|FILE", help="A SPARQL query or a .rq file (embedded pyoxigraph).")
 @click.option("--cypher", metavar="QUERY|FILE", help="A Cypher query or a .cypher file.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", callback=_parameter,
@@ -149,7 +149,7 @@ def query(graph, sparql, cypher, params, neo4j_uri, user, password, database, fm
 
 
 @click.command(epilog=EXIT_STATUS)
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.argument("graph", type=click.Path(exists=True))
 @click.option("--neo4j", "neo4j_uri", required=True, envvar="NEO4J_URI", show_envvar=True,
               metavar="bolt://HOST:PORT", help="The Neo4j to load into.")
 @_neo4j_options

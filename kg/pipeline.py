@@ -284,7 +284,7 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
 
 def build_corpus(inputs, default_date=None, model=None, jobs=None, quiet: bool = False,
                  cache_dir: str | None = None, dask: str | None = None,
-                 min_confidence: float | None = None, echo: bool = True):
+                 min_confidence: float | None = None, echo: bool = True, store=None):
     """Extract ``inputs`` and assemble their settled graph; returns the
     :class:`~kg.rdf.CorpusGraph` and the :class:`RunReport`. ``quiet`` hides the progress bar,
     ``echo`` names skips and warnings on stderr as they happen (they are in the report either
@@ -293,13 +293,14 @@ def build_corpus(inputs, default_date=None, model=None, jobs=None, quiet: bool =
     With ``cache_dir``, only articles whose content hash is not in the cache are extracted; the
     graph is then assembled from the cached per-article pieces (N-Triples, no NLP, no rdflib),
     so it is the same graph a build from scratch gives, and articles no longer in ``inputs``
-    leave no trace in it.
+    leave no trace in it. ``store`` is the empty pyoxigraph store to assemble the graph in (by
+    default a new in-memory one).
     """
     from kg.rdf import CorpusGraph, article_ntriples
 
     report = RunReport(echo=echo)
     started = time.perf_counter()
-    corpus = CorpusGraph()
+    corpus = CorpusGraph(store)
     articles = _articles(inputs, default_date, report)
     total = partial(count_articles, inputs)  # counted only if a progress bar shows
     if cache_dir is None:

@@ -332,15 +332,17 @@ INSERT {{ ?ev news:firstReported ?pub }} WHERE {{
 
 
 class CorpusGraph:
-    """The graph of a corpus, assembled in an in-memory pyoxigraph store.
+    """The graph of a corpus, assembled in a pyoxigraph store (in memory unless given one).
 
     ``add`` takes an extraction, ``add_ntriples`` a piece made earlier by
     :func:`article_ntriples` (say, from a cache); ``settle`` then makes the corpus-wide
     decisions. The result does not depend on the order pieces came in.
     """
 
-    def __init__(self):
-        self.store = ox.Store()
+    def __init__(self, store: ox.Store | None = None):
+        """``store``: the (empty) store to assemble the graph in, say an on-disk one
+        (:class:`kg.store.StoreBuild`); by default a new in-memory store."""
+        self.store = ox.Store() if store is None else store
         self.add_ntriples(_extractor_ntriples())
 
     def add(self, ex: ArticleExtraction) -> None:

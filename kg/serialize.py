@@ -292,6 +292,10 @@ def read_store(path: str | os.PathLike):
     layout of named graphs follows from the IRIs, so nothing is lost)."""
     import pyoxigraph as ox
 
+    from kg.store import is_store, open_store
+
+    if is_store(path):  # the graph of record of kg build --store: opened, not read
+        return open_store(path)
     fmt = format_for(path)
     store = ox.Store()
     if fmt in _OX_FORMATS:
@@ -323,7 +327,13 @@ def read_graph(path: str | os.PathLike) -> Graph:
     Raises :class:`UnreadableGraph` for a file that does not parse (JSON-LD contexts named by
     IRI are never fetched: see :mod:`kg.jsonld`)."""
     from kg.jsonld import parse_jsonld
+    from kg.store import is_store, open_store
 
+    if is_store(path):
+        graph = Graph()
+        from_oxigraph(open_store(path).quads_for_pattern(None, None, None), graph)
+        bind_prefixes(graph)
+        return graph
     fmt = format_for(path)
     graph = Graph()
     with unreadable_as_error(path):

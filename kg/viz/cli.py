@@ -8,7 +8,7 @@ from kg.cli_query import EXIT_STATUS
 
 
 @click.command("viz", epilog=EXIT_STATUS)
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False))
+@click.argument("graph", type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="actors.html for the interactive page; .png, .svg or .pdf for a picture.")
 @click.option("--focus", default=None, metavar="NAME",
