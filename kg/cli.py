@@ -4,7 +4,6 @@ expected errors into clear messages with a useful exit status."""
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -33,57 +32,7 @@ def _parse_date(ctx, param, value):
         raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
 
 
-from kg.cli_query import EXIT_STATUS  # noqa: E402  (one text for every command)
-
-
-class UnknownFormatError(click.UsageError):
-    """A file extension or --format kg cannot tell: a usage error, exit 2, in every command."""
-
-
-class UsageFailure(click.ClickException):
-    """A usage mistake found once the options are parsed (a spaCy pipeline that is not
-    installed, --model typo): one line, exit 2."""
-
-    exit_code = 2
-
-
-@contextmanager
-def _known_errors():
-    """The errors every command turns into one-line messages, with the exit status of
-    :data:`EXIT_STATUS`. Anything else is a bug and keeps its traceback."""
-    from kg.cache import CacheError
-    from kg.distributed import DaskUnavailable
-    from kg.query import QueryError
-    from kg.serialize import UnknownFormat, UnreadableGraph, WriteFailed
-    from kg.store import NotAStore
-
-    try:
-        yield
-    except NotAStore as exc:
-        raise UsageFailure(str(exc)) from None
-    except UnknownFormat as exc:
-        raise UnknownFormatError(str(exc)) from None
-    except (CacheError, DaskUnavailable, QueryError, UnreadableGraph, WriteFailed) as exc:
-        raise click.ClickException(str(exc)) from None
-    except Exception as exc:
-        nlp = sys.modules.get("kg.nlp")  # not imported: no pipeline was loaded, none failed
-        if nlp is not None and isinstance(exc, nlp.ModelNotFound):
-            raise UsageFailure(str(exc)) from None
-        raise
-
-
-def read_graph_file(path: str):
-    """The :class:`kg.KnowledgeGraph` in ``path``, with kg's messages for a file it cannot read
-    (unknown format: exit 2; unreadable: exit 1)."""
-    import kg
-
-    with _known_errors():
-        from kg.serialize import format_for
-        from kg.store import is_store
-
-        if not is_store(path):
-            format_for(path)
-        return kg.read(path)
+from kg.cli_errors import EXIT_STATUS, known_errors as _known_errors, read_graph_file  # noqa: E402
 
 
 def _jobs_option(f):

@@ -12,11 +12,7 @@ from kg.neo4j_store import DEFAULT_BATCH_SIZE
 
 from kg.query import FORMATS, GRAPH_FORMATS
 
-EXIT_STATUS = """\b
-Exit status: 0 done; 1 done with problems or could not be done (inputs skipped, a graph that
-does not conform, a graph file that cannot be read, a query that cannot run, Neo4j or Dask
-unreachable); 2 usage error (a bad option, a missing input or query file, an unknown format, a
-query that does not parse)."""
+from kg.cli_errors import EXIT_STATUS  # noqa: F401  (kg.cli_query.EXIT_STATUS, as before)
 
 
 class QuerySyntaxFailure(click.ClickException):
@@ -105,7 +101,7 @@ def query(graph, sparql, cypher, params, neo4j_uri, user, password, database, fm
     kg query out/graph.ttl --cypher 'MATCH (p:Person) RETURN p.label AS name' --format json
     kg query --neo4j bolt://127.0.0.1:7687 --cypher queries/visits.cypher
     """
-    from kg.cli import read_graph_file
+    from kg.cli_errors import read_graph_file
     from kg.query import (QueryError, QueryFileNotFound, QuerySyntaxError, format_result,
                           read_query)
 
@@ -157,7 +153,7 @@ def query(graph, sparql, cypher, params, neo4j_uri, user, password, database, fm
               help="Rows per UNWIND batch.")
 def load(graph, neo4j_uri, user, password, database, batch_size):
     """Load GRAPH into Neo4j (idempotent and incremental: nodes merge on their IRI)."""
-    from kg.cli import read_graph_file
+    from kg.cli_errors import read_graph_file
     from kg.neo4j_store import Neo4jConnectionError
     from kg.query import QueryError
 

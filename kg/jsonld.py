@@ -15,16 +15,14 @@ Example::
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
 from kg.namespaces import CONTEXT_FILE, CONTEXT_IRI  # noqa: F401  (kg's own context, shipped)
-from kg.serialize import UnreadableGraph
 
 
-class JsonLdError(UnreadableGraph):
+class JsonLdError(ValueError):
     """A JSON-LD document kg cannot read: not JSON, or too deeply nested."""
 
 

@@ -11,39 +11,17 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from kg.records import Article
+from kg.records import Article, Skipped, Warning_, parse_date  # noqa: F401  (kg.readers' API)
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 READ_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | {".html", ".htm", ".rss", ".atom", ".xml"}
 """Suffixes of the files kg reads (and .warc.gz); see :mod:`kg.web` for pages, archives, feeds."""
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An input that was not read, with the reason a person can act on."""
-
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"skipped {self.source}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Warning_:
-    """Something a person should know about an input that was still read."""
-
-    source: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"warning {self.source}: {self.message}"
 
 
 Item = Article | Skipped | Warning_
@@ -331,21 +309,6 @@ def _valid_unicode(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def parse_date(value) -> date | None:
-    """A date from ISO text (``2024-03-26``, ``2024-03-26T10:00:00Z``) or None; text after the
-    date that is no ISO time (``2024-03-26junk``) makes it None."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else \
-            datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)

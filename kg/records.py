@@ -136,3 +136,42 @@ class ArticleExtraction:
     dateline_place: str | None = None  # entity key
     dateline: str | None = None
     warnings: tuple[str, ...] = field(default=())
+
+
+# --- what a run says of its inputs (kg.readers, kg.web) ---
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not read, with the reason a person can act on."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.source}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """Something a person should know about an input that was still read."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"warning {self.source}: {self.message}"
+
+
+def parse_date(value) -> dt.date | None:
+    """A date from ISO text (``2024-03-26``, ``2024-03-26T10:00:00Z``) or None; text after the
+    date that is no ISO time (``2024-03-26junk``) makes it None."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else \
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None

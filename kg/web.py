@@ -32,7 +32,7 @@ def is_warc(name: str) -> bool:
 
 
 def _date(value) -> date | None:
-    from kg.readers import parse_date
+    from kg.records import parse_date
 
     return parse_date(value) if value else None
 
@@ -42,7 +42,7 @@ def page_article(html: str | bytes, article_id: str, source: str, *, url: str | 
     """The article of one HTML page, or a :class:`~kg.readers.Skipped` saying why there is none."""
     import trafilatura
 
-    from kg.readers import Skipped
+    from kg.records import Skipped
 
     try:
         # favour precision: a short page's menu must not pass for its text
@@ -73,7 +73,7 @@ def read_warc(data: bytes, stem: str, source: str) -> Iterator:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    from kg.readers import Skipped
+    from kg.records import Skipped
 
     found = 0
     try:
@@ -126,7 +126,7 @@ def read_feed(data: bytes, stem: str, source: str) -> Iterator:
     """One article per entry of an RSS or Atom feed."""
     import feedparser
 
-    from kg.readers import Skipped
+    from kg.records import Skipped
 
     feed = feedparser.parse(data)
     if not feed.entries:

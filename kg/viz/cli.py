@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kg.cli_query import EXIT_STATUS
+from kg.cli_errors import EXIT_STATUS
 
 
 @click.command("viz", epilog=EXIT_STATUS)
@@ -33,7 +33,7 @@ def viz(graph, output, focus, hops, events, title, top, timeline):
     kg viz out/graph.ttl -o actors.png --top 25
     kg viz out/graph.ttl -o timeline.svg --timeline
     """
-    from kg.cli import read_graph_file
+    from kg.cli_errors import read_graph_file
     from kg.serialize import WriteFailed
     from kg.viz import FocusNotFound, UnknownPictureFormat, output_format, write_viz
 
