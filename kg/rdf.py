@@ -255,6 +255,9 @@ SELECT ?e ?a ?t ?s WHERE {{
 }}"""
 _ALT_LABELS = f"SELECT ?e ?l WHERE {{ ?e <{SKOS.altLabel}> ?l }}"
 _RES_EVENT = str(iri.RES) + "event/"
+_EVENT_PLACES = f"""
+PREFIX news: <{_NS}>
+SELECT DISTINCT ?x WHERE {{ VALUES ?role {{ news:place news:destination news:origin }} ?ev ?role ?x }}"""
 _EVENT_REPORTS = f"""
 PREFIX news: <{_NS}>
 PREFIX schema: <{SCHEMA}>
@@ -456,13 +459,15 @@ class CorpusGraph:
             found = titles_before(r["t"].value, r["s"].value)
             if found:
                 titles.setdefault(e, set()).update(found)
+        placed = {r["x"].value for r in self.store.query(_EVENT_PLACES)}
         out = []
         for e, (label, cls) in sorted(rows.items()):
             neighbours = set().union(*(in_article[a] for a in articles.get(e, ()))) - {e}
             out.append(CorpusEntity(e, label, cls.rsplit("#", 1)[-1], mentions.get(e, 0),
                                     tuple(sorted(alt.get(e, ()))), frozenset(articles.get(e, ())),
                                     frozenset(titles.get(e, ())), frozenset(neighbours),
-                                    is_country(label), 2 * sport.get(e, 0) > mentions.get(e, 0)))
+                                    is_country(label), 2 * sport.get(e, 0) > mentions.get(e, 0),
+                                    e in placed))
         return out
 
     def resolve_entities(self, model=None) -> int:

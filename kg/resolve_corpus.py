@@ -79,6 +79,7 @@ class CorpusEntity:
     neighbours: frozenset[str] = frozenset()
     country: bool = False  # the gazetteer knows the name as a country
     sport: bool = False  # most of its mentions are in sentences about sport (a team, a club)
+    placed: bool = False  # an event has it as its place, destination or origin
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -149,8 +150,9 @@ def block_keys(e: CorpusEntity) -> set[str]:
         if canonical:
             keys.add("n:" + " ".join(_plain(canonical)))
         if _is_acronym(name):
-            keys.add("a:" + name.replace(".", "").upper())
-        elif len(words) > 1:
+            if name == e.label:  # a node called by an acronym, not one that has it as alias
+                keys.add("a:" + name.replace(".", "").upper())
+        elif len(words) > 1 or "-" in name:
             letters = _acronym_of(" ".join(words))
             if letters:
                 keys.add("A:" + letters)  # meets "a:" keys only: two names of one acronym differ
@@ -180,9 +182,19 @@ def _relation(a: tuple[str, ...], b: tuple[str, ...]) -> str:
         return "inner"  # "Lindsay Lohan" in the headline span "Lindsay Lohan Checks Out"
     if same_with_initials(a, b):
         return "initials"
-    if set(zip(a, a[1:])) & set(zip(b, b[1:])):
+    if _shared_bigram(a, b):
         return "bigram"  # "Actress Lindsay Lohan" and "Lindsay Lohan Checks Out"
     return ""
+
+
+_PARTICLES = frozenset("van der de la le da di du von al el bin ben of the o mc mac st d".split())
+
+
+def _shared_bigram(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Two consecutive words both names share, the second a surname (a name's last word) and
+    the first no particle: "Lindsay Lohan", not the "O Brien" of Neil and Mike O'Brien."""
+    shared = set(zip(a, a[1:])) & set(zip(b, b[1:]))
+    return any(pair[0] not in _PARTICLES and pair[1] in (a[-1], b[-1]) for pair in shared)
 
 
 def same_with_initials(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -203,12 +215,20 @@ def compatible_full_names(a: Sequence[str], b: Sequence[str]) -> bool:
             return False  # "John Smith Jr" and "John Smith Sr"
     return (any(tuple(long_[k:k + len(short)]) == tuple(short)
                 for k in range(len(long_) - len(short) + 1)) or same_with_initials(a, b)
-            or bool(set(zip(a, a[1:])) & set(zip(b, b[1:]))))
+            or _shared_bigram(a, b))
 
 
 FEATURES = ("exact", "plural", "acronym", "alias", "tail", "tail_multi", "head", "inner",
             "initials", "bigram", "fuzzy", "same_bucket", "person_other", "org_place", "cooccur",
             "same_article", "title_match")
+
+
+def _abbreviates(short: CorpusEntity, long_: CorpusEntity) -> bool:
+    if not _is_acronym(short.label):
+        return False
+    letters = short.label.replace(".", "").upper()
+    return any(_acronym_of(n) == letters for n in (long_.label,) + long_.names
+               if not _is_acronym(n) and len(n.split()) > 1 or "-" in n)
 
 
 def pair_features(a: CorpusEntity, b: CorpusEntity) -> list[float]:
@@ -222,10 +242,10 @@ def pair_features(a: CorpusEntity, b: CorpusEntity) -> list[float]:
     short = min(len(wa), len(wb))
     names_a = {name_words(n) for n in (a.label,) + a.names}
     names_b = {name_words(n) for n in (b.label,) + b.names}
-    acr = any((_is_acronym(x) and x.replace(".", "").upper() == _acronym_of(y))
-              for x in (a.label,) + a.names for y in (b.label,) + b.names) or \
-        any((_is_acronym(y) and y.replace(".", "").upper() == _acronym_of(x))
-            for x in (a.label,) + a.names for y in (b.label,) + b.names)
+    # an acronym node ("AMD") and a node that has its expansion as a name; only a node called
+    # by the acronym counts, not one that merely has it among its names, else every "European
+    # C..." would meet the European Commission through its alias "EC"
+    acr = _abbreviates(a, b) or _abbreviates(b, a)
     aliases = _aliases()
     alias = any(aliases.get(x) in names_b or aliases.get(y) in names_a
                 for x in names_a for y in names_b)
@@ -320,7 +340,7 @@ class _Group:
     """What the constraints need to know of a group being formed."""
 
     __slots__ = ("members", "full_names", "genders", "royal", "conjoined", "person",
-                 "org_names", "place_names")
+                 "org_names", "place_names", "long_names", "placed", "unplaceable")
 
     def __init__(self, e: CorpusEntity):
         self.members = [e]
@@ -330,6 +350,9 @@ class _Group:
         self.royal = bool(e.titles & _ROYAL) or (e.words and normalise_name(e.label).split()[0] in _ROYAL)
         self.conjoined = _conjoined(e.label)
         self.person = e.person and not self.conjoined
+        self.long_names = {e.words} if not e.person and len(e.words) > 1 else set()
+        self.placed = e.placed
+        self.unplaceable = e.cls not in _PLACES
         self.org_names = {e.words} if e.cls == "Organization" and (e.sport or e.country) else set()
         self.place_names = {e.words} if e.cls in _PLACES else set()
 
@@ -348,6 +371,13 @@ class _Group:
             return False  # "Washington" the city is not Denzel Washington
         if (self.org_names & other.place_names) or (other.org_names & self.place_names):
             return False  # the club and its city, the team (or state) and its country
+        if (self.placed and other.unplaceable) or (other.placed and self.unplaceable):
+            return False  # an event's place stays a place (Bournemouth the town, not the club)
+        if any(not _same_long_name(x, y) for x in self.long_names for y in other.long_names):
+            return False  # "Booker Prize" and "Buckingham Palace" through "BP"
+        if any(not _same_long_name(x, y) for x in self.long_names for y in other.full_names) or \
+                any(not _same_long_name(x, y) for x in other.long_names for y in self.full_names):
+            return False  # Joss Stone and the Rolling Stones through "Stone"
         for a in self.members:  # readings of one name an article kept apart as two things
             for b in other.members:
                 if a.words == b.words and _BUCKET.get(a.cls) != _BUCKET.get(b.cls) \
@@ -363,6 +393,9 @@ class _Group:
         self.conjoined = self.conjoined or other.conjoined
         self.person = self.person or other.person
         self.org_names |= other.org_names
+        self.long_names |= other.long_names
+        self.placed = self.placed or other.placed
+        self.unplaceable = self.unplaceable or other.unplaceable
         self.place_names |= other.place_names
 
 
@@ -374,6 +407,17 @@ def scored_pairs(entities: Sequence[CorpusEntity], model: PairModel) -> list[tup
         out.append((model.probability(x) if name_evidence(x) else 0.0, i, j))
     out.sort(key=lambda t: (-t[0], t[1], t[2]))
     return out
+
+
+def _same_long_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two names of several words that may name one thing that is not a person: equal but for
+    a plural, one inside the other, or spelt nearly alike ("Centre", "Center")."""
+    if _plain(a) == _plain(b):
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if any(long_[k:k + len(short)] == short for k in range(len(long_) - len(short) + 1)):
+        return True
+    return fuzz.ratio(" ".join(a), " ".join(b)) >= 100 * FUZZY_MATCH
 
 
 def _fuller(e: CorpusEntity) -> bool:
@@ -410,8 +454,10 @@ def cluster(entities: Sequence[CorpusEntity], scored: Iterable[tuple[float, int,
 
     def bare_to_full(i: int, j: int) -> int | None:
         for bare, full in ((i, j), (j, i)):
-            if len(entities[bare].words) == 1 and _fuller(entities[full]):
-                return bare
+            if len(entities[bare].words) == 1 and (
+                    _fuller(entities[full])
+                    or _is_acronym(entities[bare].label) and len(entities[full].words) > 1):
+                return bare  # a surname, a bare word, an acronym: each may fit several
         return None
 
     later: dict[int, list[tuple[float, int]]] = defaultdict(list)
@@ -451,7 +497,8 @@ def cluster(entities: Sequence[CorpusEntity], scored: Iterable[tuple[float, int,
 def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:
     """The node a group keeps and its class: the class with the most mentions (a country of the
     gazetteer, a person with a full name first); within it a person's fullest name, anything
-    else's most mentioned name; then the smallest IRI."""
+    else's fullest name among those with a third of the mentions of the most used; then the
+    smallest IRI."""
     by_class = Counter()
     for e in members:
         by_class[e.cls] += e.mentions
@@ -466,8 +513,10 @@ def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:
         cls = max(by_class, key=lambda c: (by_class[c], _SPECIFICITY.get(c, 0), c))
     if cls == "Person":  # a person by the fullest name: Tony Blair, not "Blair"
         rank = lambda e: (-min(len(e.words), 3), -e.mentions, -len(normalise_name(e.label).split()), e.node)  # noqa: E731
-    else:  # anything else by its most used name: "Manchester United", not "United"
-        rank = lambda e: (-e.mentions, -len(e.words), e.node)  # noqa: E731
+    else:  # anything else by its fullest name among the much used: "Manchester United", not
+        # "United"; but "Labour Party", not the rare "Parliamentary Labour Party"
+        top = max(e.mentions for e in members if e.cls == cls)
+        rank = lambda e: (3 * e.mentions < top, -len(e.words), -e.mentions, e.node)  # noqa: E731
     keep = min((e for e in members if e.cls == cls), key=rank)
     return keep, cls
 

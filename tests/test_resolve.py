@@ -302,3 +302,13 @@ def test_a_place_never_joins_a_person_of_whose_name_it_is_part():
     ])
     assert nodes["Washington"] == (["City"], 1) and nodes["Beijing"] == (["City"], 1)
     assert nodes["New York"] == (["City"], 1)
+
+
+def test_an_events_place_stays_a_place():
+    # BBC: Bournemouth the town (a meeting's place) joined Bournemouth the club
+    from kg.resolve_corpus import CorpusEntity, resolve_entities
+
+    town = CorpusEntity("e:town", "Bournemouth", "City", 2, placed=True)
+    club = CorpusEntity("e:club", "Bournemouth", "Organization", 9)
+    assert resolve_entities([town, club]) == {}
+    assert resolve_entities([CorpusEntity("e:town", "Bournemouth", "City", 2), club])
