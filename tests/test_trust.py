@@ -146,3 +146,24 @@ def test_a_headline_sport_word_is_no_place_and_clubs_are_no_cities(extractor):
     assert labels.get("leeds") == "Organization"
     # the club is no place (the NER reads this Chelsea as a person: an error left, see docs/eval.md)
     assert labels.get("chelsea") not in ("City", "Region", "Place", "Country")
+
+
+@pytest.mark.parametrize("text, verb, event", [
+    ("The Norwegian foreign minister is to visit Chile and Peru next month.", "visit", True),
+    # BBC politics/135, business/392, business/320 (and 338: "is to hold an emergency meeting")
+    ("Foreign Secretary Jack Straw is to visit Thailand and Indonesia this week.", "visit", True),
+    ("Bosses of Deutsche Boerse and the London Stock Exchange are to meet amid talk that a "
+     "takeover bid for the LSE will be raised.", "meet", False),
+    ("The World Trade Organisation (WTO) is to hold membership talks with both Iraq and "
+     "Afghanistan.", "talks", True),
+])
+def test_what_someone_is_to_do_is_planned_not_asserted(extractor, text, verb, event):
+    ex = read(extractor, text)
+    assert not [r for r in ex.relations if r.asserted]
+    planned = [e for e in ex.events if verb in e.trigger.text]
+    assert planned or not event  # "are to meet" names no one to meet: an event is not required
+    assert all(e.factuality != "Asserted" for e in planned)
+    # and the same sentence without "is to" is a fact
+    done = read(extractor, text.replace(" is to visit", " visited").replace(" is to hold", " held"))
+    if " is to visit" in text:
+        assert [r for r in done.relations if r.asserted and r.predicate == "visited"]

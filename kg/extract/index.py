@@ -173,6 +173,9 @@ def factuality(token: Token, index: EntityIndex) -> Factuality:
                 return Factuality("Negated")  # "was not at the meeting", "did not attend the talks"
             if lemma in IRREALIS_HEADS and node.dep_ in ("xcomp", "ccomp", "dobj", "pcomp", "pobj"):
                 hedged = True
+            if lemma == "be" and node.dep_ == "xcomp" and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+                hedged = True  # "Jack Straw is to visit Thailand": planned, not done
             if lemma in SPEECH_VERBS and node.dep_ in ("ccomp", "xcomp", "conj") and head.pos_ == "VERB":
                 speakers = subjects_of(head, index)
                 if speakers and not all(is_media(k) for k, _ in speakers):
