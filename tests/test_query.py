@@ -279,3 +279,22 @@ def test_met_with_answers_both_ways_in_both_engines():
     (row,) = graph.cypher("MATCH (a)-[r:MET_WITH]->(b) WHERE a.label = 'Jacques Chirac' "
                           "RETURN r.sentence AS s, r.reports AS n").rows
     assert row == ("Tony Blair met Jacques Chirac.", 1)
+
+
+def test_corroborated_reports_answer_when_one_report_has_no_date(small_graph):
+    """BBC articles carry no date, so a report may have none: both engines still answer, in the
+    same order (ordered by event and sentence, never by a value that may be missing)."""
+    from kg.api import KnowledgeGraph
+    from kg.namespaces import NEWS
+
+    undated = [r for r in small_graph.subjects(NEWS.deathCount, None)
+               if (r, NEWS.date, None) in small_graph and small_graph.value(r, NEWS.deathCount).toPython() == 15]
+    assert len(undated) == 1
+    small_graph.remove((undated[0], NEWS.date, None))
+    graph = KnowledgeGraph.from_rdflib(small_graph)
+    queries = Path(__file__).resolve().parents[1] / "queries"
+    cypher = graph.cypher((queries / "corroborated.cypher").read_text(encoding="utf-8"))
+    sparql = graph.sparql((queries / "corroborated.rq").read_text(encoding="utf-8"))
+    assert [(r[0], r[4]) for r in cypher.rows] == [(r[0], r[4]) for r in sparql.rows]
+    assert sorted(r[3] for r in cypher.rows) == [12, 15]
+    assert None in {r[2] for r in cypher.rows}  # the undated report, kept
