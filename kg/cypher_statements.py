@@ -40,7 +40,7 @@ def _rel_type(name: str) -> str:
 
 def key_labels() -> list[str]:
     """The labels that carry the uniqueness constraint: every node has exactly one of them."""
-    return ["Entity", "Event", "NewsArticle"]
+    return ["Entity", "Event", "EventReport", "NewsArticle"]
 
 
 def create_uri_constraint(label: str) -> str:
