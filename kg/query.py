@@ -417,6 +417,57 @@ def embedded_view(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return view
 
 
+def pattern_view(view: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
+    """The part of ``view`` a query's patterns can match, when they say which: if every
+    relationship pattern names its types and every pattern of a node alone names its labels,
+    only edges of those types (with their ends) and nodes of those labels can take part in a
+    match, so the rest is left out before grand-cypher searches (it scans the whole graph for
+    each pattern). Otherwise ``view`` itself. ``query`` is bridged Cypher."""
+    from grandcypher import _GrandCypherGrammar
+    from lark import Tree
+
+    tree = _GrandCypherGrammar.parse(query)
+
+    def types(node) -> set[str] | None:
+        found = [c for c in node.children if isinstance(c, Tree) and c.data == "type_list"]
+        return {str(t) for t in found[0].children} if found else None
+
+    edge_types: set[str] = set()
+    node_labels: set[str] = set()
+    for clause in tree.iter_subtrees():
+        if clause.data not in ("match_clause", "optional_match_clause"):
+            continue
+        edges = [c for c in clause.children if isinstance(c, Tree) and c.data == "edge_match"]
+        nodes = [c for c in clause.children if isinstance(c, Tree) and c.data == "node_match"]
+        for edge in edges:
+            typed = types(edge)
+            if not typed:
+                return view  # (a)-->(b) may use any relationship
+            edge_types |= typed
+        if not edges:
+            for node in nodes:
+                labels = types(node)
+                if not labels:
+                    return view  # (n) alone may be any node
+                node_labels |= labels
+        else:  # a labelled node on a path is reached through its typed edges
+            for node in nodes:
+                node_labels |= types(node) or set()
+    if not edge_types and not node_labels:
+        return view
+    part = nx.MultiDiGraph()
+    for node, data in view.nodes(data=True):
+        if node_labels & data.get("__labels__", set()):
+            part.add_node(node, **data)
+    for u, v, key, data in view.edges(keys=True, data=True):
+        if edge_types & set(data.get("__labels__", ())):
+            for end in (u, v):
+                if end not in part:
+                    part.add_node(end, **view.nodes[end])
+            part.add_edge(u, v, key=key, **data)
+    return part
+
+
 def _return_aliases(query: str) -> list[str]:
     """The ``AS`` names of the RETURN clause, in order (empty when an item has none).
 
@@ -456,7 +507,7 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False,
     query = bridge_cypher(query, params)
     try:
         aliases = _return_aliases(query)
-        raw = GrandCypher(view).run(query)
+        raw = GrandCypher(pattern_view(view, query)).run(query)
     except UnexpectedInput as exc:
         if exc.line > 0:
             line, column = exc.line, exc.column

@@ -298,3 +298,27 @@ def test_corroborated_reports_answer_when_one_report_has_no_date(small_graph):
     assert [(r[0], r[4]) for r in cypher.rows] == [(r[0], r[4]) for r in sparql.rows]
     assert sorted(r[3] for r in cypher.rows) == [12, 15]
     assert None in {r[2] for r in cypher.rows}  # the undated report, kept
+
+
+def test_the_embedded_engine_searches_only_what_a_query_can_match(small_graph):
+    """pattern_view leaves out edges of types no pattern names and nodes no pattern can reach;
+    every query of queries/ gives the same rows on the part as on the whole projection."""
+    from grandcypher import GrandCypher
+
+    from kg.query import bridge_cypher, pattern_view
+
+    view = embedded_view(to_property_graph(small_graph))
+    part = pattern_view(view, bridge_cypher(
+        "MATCH (v:Visit)-[:ACTOR]->(a) MATCH (v)-[:DESTINATION]->(p) RETURN a.label AS who"))
+    assert 0 < part.number_of_edges() < view.number_of_edges()
+    assert {k for *_e, k in part.edges(keys=True)} <= {"ACTOR", "DESTINATION"}
+    # a relationship of any type, or a node alone with no label, can be anywhere: no pruning
+    assert pattern_view(view, bridge_cypher("MATCH (a)-[r]->(b) RETURN a.label AS x")) is view
+    assert pattern_view(view, bridge_cypher("MATCH (n) RETURN n.label AS x")) is view
+    people = pattern_view(view, bridge_cypher("MATCH (p:Person) RETURN p.label AS x"))
+    assert people.number_of_edges() == 0 and people.number_of_nodes() > 0
+    queries = Path(__file__).resolve().parents[1] / "queries"
+    for path in sorted(queries.glob("*.cypher")):
+        query = bridge_cypher(path.read_text(encoding="utf-8"))
+        whole, pruned = GrandCypher(view).run(query), GrandCypher(pattern_view(view, query)).run(query)
+        assert {str(k): v for k, v in pruned.items()} == {str(k): v for k, v in whole.items()}, path.name
