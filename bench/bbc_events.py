@@ -39,29 +39,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("data", type=Path, help="the BBC folder (DATA/bbc), for the sentences")
     ap.add_argument("--sample", type=int, default=50)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--beat", action="store_true", help="list the events read from 'beat' instead")
     args = ap.parse_args(argv)
     records = [json.loads(line) for line in args.extraction.read_text(encoding="utf-8").splitlines()
                if line.strip()]
     by_class, beat = Counter(), Counter()
+    beat_examples = []
     pool = []
+    records = [r for r in records if not r["id"].upper().startswith("README")]
     for rec in records:
         for ev in rec.get("events", ()):
             cls = local(ev["type"])
             by_class[cls] += 1
             if ev["trigger"]["text"].lower().startswith("beat"):
                 beat[cls] += 1
+                beat_examples.append((rec["id"], cls, ev))
             if cls not in SKIPPED and ev.get("factuality") == "Asserted":
                 pool.append((rec["id"], cls, ev))
     print(f"# {len(records)} articles, {sum(by_class.values())} events")
     print("# by class:", ", ".join(f"{c} {n}" for c, n in by_class.most_common()))
     print("# read from 'beat':", dict(beat))
     random.Random(args.seed).shuffle(pool)
+    if args.beat:
+        pool = beat_examples
     texts: dict[str, str] = {}
     print("article\tclass\ttrigger\tconfidence\tsentence")
-    for article, cls, ev in pool[:args.sample]:
+    for article, cls, ev in pool[:None if args.beat else args.sample]:
         if article not in texts:
-            path = next(args.data.rglob(Path(article).name), None)
-            texts[article] = path.read_text(encoding="utf-8", errors="replace") if path else ""
+            path = args.data / f"{article}.txt"
+            texts[article] = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
         t = ev["trigger"]
         text = texts[article]
         sentence = sentence_around(text, t["start"], t["end"]) if text[t["start"]:t["end"]] == t["text"] else ""

@@ -45,7 +45,9 @@ PATIENT_NOUN_EVENTS = frozenset({"Arrest", "Charge", "Trial", "Conviction", "Sen
                                  "Election", "MedicalTreatment", "Evacuation"})
 # Events whose roles unnamed people and places may fill ("13 people were killed"); statements
 # and meetings keep named speakers and parties only.
-UNNAMED_FILLER_EVENTS = frozenset({"Attack", "Death", "Injury", "Arrest", "Protest", "Damage"})
+UNNAMED_FILLER_EVENTS = frozenset({"Attack", "Death", "Injury", "Arrest", "Protest", "Damage", "Charge",
+                                   "Trial", "Conviction", "Sentencing", "Release", "Investigation",
+                                   "Crime", "Threat", "Request", "Travel", "Evacuation", "Obstruction"})
 # Events that are about who goes where or who meets whom: without a party they say nothing.
 _NEEDS_PARTIES = frozenset({"Visit", "Meeting", "Travel"})
 # Meetings an organisation holds rather than attends.

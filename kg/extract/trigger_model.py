@@ -58,6 +58,20 @@ def _kind(tok) -> str:
     return tok.ent_type_ or word_classes().get(tok.lower_) or tok.pos_
 
 
+def _document_topic(doc) -> str | None:
+    """The meaning class most words of the document have (SPORT in a match report), once per Doc."""
+    key = "kg_topic"
+    if key not in doc.user_data:
+        classes = word_classes()
+        counts: dict[str, int] = {}
+        for t in doc:
+            cls = classes.get(t.lower_)
+            if cls:
+                counts[cls] = counts.get(cls, 0) + 1
+        doc.user_data[key] = max(sorted(counts), key=counts.get) if counts else None
+    return doc.user_data[key]
+
+
 @lru_cache(maxsize=1)
 def word_classes() -> dict[str, str]:
     """Word -> coarse meaning class, from ``kg/data/word_classes.tsv``."""
@@ -104,6 +118,16 @@ def trigger_features(tok, lexicon: dict[str, Sequence[str]] | None = None) -> li
     for cls in sorted({classes[t.lower_] for t in tok.sent if t.lower_ in classes and t.i != tok.i}):
         f.append(f"sc={cls}")
         f.append(f"lsc={lemma}|{cls}")
+    top = _document_topic(doc)
+    if top:
+        f.append(f"dtop={top}")
+        f.append(f"ldtop={lemma}|{top}")
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "advcl", "xcomp"):
+            mark = next((m.lower_ for m in c.children if m.dep_ in ("mark", "aux") and m.lower_ in
+                         ("if", "whether", "to", "why", "how", "what", "when")), None)
+            if mark:
+                f.append(f"lmark={lemma}|{c.dep_}:{mark}")
     det = next((c for c in tok.children if c.dep_ in ("det", "poss")), None)
     if det is not None:
         f.append(f"det={det.lower_ if det.dep_ == 'det' else 'poss'}")

@@ -33,7 +33,7 @@ from kg.extract.trigger_model import (DEFAULT_PATH, NONE, TriggerModel, candidat
                                       lexicon_classes, trigger_features)
 
 SENSES = Path(__file__).resolve().parent / "trigger_senses.tsv"
-SENSE_WEIGHT = 4
+SENSE_WEIGHT = 5
 # kg classes after the trigger component: what the training parse runs through
 _AFTER_TRIGGERS = ("kg_triggers", "kg_mentions", "kg_titles", "kg_coref", "kg_events",
                    "kg_relation_model", "kg_assemble")
