@@ -258,6 +258,10 @@ _RES_EVENT = str(iri.RES) + "event/"
 _EVENT_PLACES = f"""
 PREFIX news: <{_NS}>
 SELECT DISTINCT ?x WHERE {{ VALUES ?role {{ news:place news:destination news:origin }} ?ev ?role ?x }}"""
+_EVENT_ACTORS = f"""
+PREFIX news: <{_NS}>
+SELECT DISTINCT ?x WHERE {{
+  VALUES ?role {{ news:actor news:participant news:target news:employer }} ?ev ?role ?x }}"""
 _EVENT_REPORTS = f"""
 PREFIX news: <{_NS}>
 PREFIX schema: <{SCHEMA}>
@@ -460,6 +464,7 @@ class CorpusGraph:
             if found:
                 titles.setdefault(e, set()).update(found)
         placed = {r["x"].value for r in self.store.query(_EVENT_PLACES)}
+        acted = {r["x"].value for r in self.store.query(_EVENT_ACTORS)}
         out = []
         for e, (label, cls) in sorted(rows.items()):
             neighbours = set().union(*(in_article[a] for a in articles.get(e, ()))) - {e}
@@ -467,7 +472,7 @@ class CorpusGraph:
                                     tuple(sorted(alt.get(e, ()))), frozenset(articles.get(e, ())),
                                     frozenset(titles.get(e, ())), frozenset(neighbours),
                                     is_country(label), 2 * sport.get(e, 0) > mentions.get(e, 0),
-                                    e in placed))
+                                    e in placed, e in acted))
         return out
 
     def resolve_entities(self, model=None) -> int:

@@ -54,6 +54,7 @@ TITLES = _MALE | _FEMALE | frozenset("dr president senator sen gov governor judg
 _TITLE_BEFORE = re.compile(r"\b(" + "|".join(sorted(TITLES, key=len, reverse=True)) +
                            r")\.?\s+$", re.IGNORECASE)
 _PLACES = frozenset({"Country", "City", "Region", "Place"})
+_ACTORS = frozenset({"Person", "Organization", "Group", "Country"})  # news:Actor's classes
 _BUCKET = {"Person": "person", "Organization": "organization", "Group": "group",
            "Country": "place", "City": "place", "Region": "place", "Place": "place"}
 _SPECIFICITY = {"Country": 3, "City": 3, "Region": 2, "Person": 2, "Organization": 2,
@@ -80,6 +81,7 @@ class CorpusEntity:
     country: bool = False  # the gazetteer knows the name as a country
     sport: bool = False  # most of its mentions are in sentences about sport (a team, a club)
     placed: bool = False  # an event has it as its place, destination or origin
+    acted: bool = False  # an event has it as an actor, participant, target or employer
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -496,7 +498,8 @@ def cluster(entities: Sequence[CorpusEntity], scored: Iterable[tuple[float, int,
 
 def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:
     """The node a group keeps and its class: the class with the most mentions (a country of the
-    gazetteer, a person with a full name first); within it a person's fullest name, anything
+    gazetteer, a person with a full name first; "Other" only when nothing else; an actor's
+    class when an event has a member as its actor); within it a person's fullest name, anything
     else's fullest name among those with a third of the mentions of the most used; then the
     smallest IRI."""
     by_class = Counter()
@@ -505,11 +508,17 @@ def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:
     if any(e.cls == "Country" or (e.country and e.cls in _PLACES) for e in members):
         cls = next(e.cls for e in sorted(members, key=lambda e: (e.cls != "Country", e.node))
                    if e.cls == "Country" or e.country)  # the gazetteer's country of that name
-    elif any(e.full_person for e in members):
-        cls = "Person"
+    elif any(e.full_person for e in members) or (
+            any(e.acted for e in members) and any(e.person for e in members)
+            and not any(e.cls in _ACTORS - {"Person"} for e in members)):
+        cls = "Person"  # an event's actor read as a person and as a place is the person
     else:
         if len(by_class) > 1:
             by_class.pop("Person", None)  # a one-word name read as a person is its other reading
+        if len(by_class) > 1:
+            by_class.pop("Other", None)  # any reading says more than "Other"
+        if any(e.acted for e in members) and by_class.keys() & _ACTORS:
+            by_class = Counter({c: n for c, n in by_class.items() if c in _ACTORS})
         cls = max(by_class, key=lambda c: (by_class[c], _SPECIFICITY.get(c, 0), c))
     if cls == "Person":  # a person by the fullest name: Tony Blair, not "Blair"
         rank = lambda e: (-min(len(e.words), 3), -e.mentions, -len(normalise_name(e.label).split()), e.node)  # noqa: E731

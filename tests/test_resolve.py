@@ -312,3 +312,16 @@ def test_an_events_place_stays_a_place():
     club = CorpusEntity("e:club", "Bournemouth", "Organization", 9)
     assert resolve_entities([town, club]) == {}
     assert resolve_entities([CorpusEntity("e:town", "Bournemouth", "City", 2), club])
+
+
+def test_a_group_takes_an_actors_class_when_an_event_has_it_as_actor():
+    # BBC: "Financial Times" read as an organisation and as "Other", and "JK Rowling" as a
+    # person and as "Other", took the class "Other", so statements had a non-actor as speaker
+    from kg.resolve_corpus import CorpusEntity, resolve_entities
+
+    org = CorpusEntity("e:ft-org", "Financial Times", "Organization", 2)
+    other = CorpusEntity("e:ft-other", "Financial Times", "Other", 9, acted=True)
+    assert set(resolve_entities([org, other]).values()) == {("e:ft-org", "Organization")}
+    person = CorpusEntity("e:jk", "JK Rowling", "Person", 1)
+    thing = CorpusEntity("e:jk-other", "JK Rowling", "Other", 4, acted=True)
+    assert set(resolve_entities([person, thing]).values()) == {("e:jk", "Person")}
