@@ -2,9 +2,15 @@
 
 Each article's event node is that article's *report* of an event. Reports from different
 articles join into one event when they are of the same class, their dates are compatible (one
-is the other at a coarser granularity: "2024-03" and "2024-03-26"; an undated report fits any
-date), they name a common place when both name one, and they share a named participant (actor,
-target, participant, affected group). A group never holds two reports of one article.
+is the other at a coarser granularity: "2024-03" and "2024-03-26"; a report whose text gives no
+date fits any, if its article has a date), they name a common place when both name one, and
+they share a named participant (actor, target, participant, affected group). A group never
+holds two reports of one article.
+
+Two kinds of report stay apart: a report with no date at all (neither the text's nor the
+article's), since nothing says when it happened (on the undated BBC corpus, 44 attacks "in Iraq"
+had become one); and a statement, since one speaker says many things (one "Statement: Gordon
+Brown" had held 102 reports) and what would tell two of them apart, the words, is not compared.
 
 The decision is pure, over plain :class:`EventReport` records; :meth:`kg.rdf.CorpusGraph.settle`
 reads them from the graph after entity resolution (so participants are resolved entities) and
@@ -28,8 +34,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-NOT_CORROBORATED = frozenset({"CasualtyReport"})
-"""Classes whose reports stay apart: a casualty report *is* one article's figure."""
+NOT_CORROBORATED = frozenset({"CasualtyReport", "Statement"})
+"""Classes whose reports stay apart: a casualty report *is* one article's figure; a statement
+is one of the many things a speaker says."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ def corroborate(reports: Iterable[EventReport]) -> list[list[str]]:
     sorted, in a fixed order."""
     by_class: dict[str, list[EventReport]] = defaultdict(list)
     for r in reports:
-        if r.cls not in NOT_CORROBORATED and r.participants:
+        if r.cls not in NOT_CORROBORATED and r.participants and (r.date or r.published):
             by_class[r.cls].append(r)
     out = []
     for cls in sorted(by_class):
