@@ -7,10 +7,11 @@ date fits any, if its article has a date), they name a common place when both na
 they share a named participant (actor, target, participant, affected group). A group never
 holds two reports of one article.
 
-Two kinds of report stay apart: a report with no date at all (neither the text's nor the
-article's), since nothing says when it happened (on the undated BBC corpus, 44 attacks "in Iraq"
-had become one); and a statement, since one speaker says many things (one "Statement: Gordon
-Brown" had held 102 reports) and what would tell two of them apart, the words, is not compared.
+Two reports with no date at all (neither the text's nor the article's) join only when they also
+name a common place: nothing says when they happened (on the undated BBC corpus, 44 attacks
+"in Iraq" had become one). Statements never join, since one speaker says many things (one
+"Statement: Gordon Brown" had held 102 reports) and what would tell two of them apart, the
+words, is not compared.
 
 The decision is pure, over plain :class:`EventReport` records; :meth:`kg.rdf.CorpusGraph.settle`
 reads them from the graph after entity resolution (so participants are resolved entities) and
@@ -65,6 +66,9 @@ def _fits(report: EventReport, group: list[EventReport]) -> bool:
             return False
         if report.places and other.places and not (report.places & other.places):
             return False
+        if not (report.date or report.published or other.date or other.published) \
+                and not (report.places & other.places):
+            return False  # nothing says when: the same place must say where
     return any(report.participants & other.participants for other in group)
 
 
@@ -73,7 +77,7 @@ def corroborate(reports: Iterable[EventReport]) -> list[list[str]]:
     sorted, in a fixed order."""
     by_class: dict[str, list[EventReport]] = defaultdict(list)
     for r in reports:
-        if r.cls not in NOT_CORROBORATED and r.participants and (r.date or r.published):
+        if r.cls not in NOT_CORROBORATED and r.participants:
             by_class[r.cls].append(r)
     out = []
     for cls in sorted(by_class):

@@ -69,14 +69,17 @@ def test_corroboration_is_order_independent_and_needs_a_shared_participant():
     assert compatible_dates("2024-03", "2024-03-26") and not compatible_dates("2024-03-25", "2024-03-26")
 
 
-def test_undated_reports_and_statements_stay_apart():
+def test_undated_reports_need_a_common_place_and_statements_stay_apart():
     """Nothing says when an undated report happened, and one speaker says many things: on the
-    whole (undated) BBC corpus, 44 attacks in Iraq had become one event and one "Statement:
-    Gordon Brown" 102 reports; "Statement: Tony Blair" 45, "Attack" of BBC business, politics and
-    world stories alike."""
+    whole (undated) BBC corpus, 44 attacks in Iraq had become one event, one "Statement: Gordon
+    Brown" 102 reports and one "Statement: Tony Blair" 45."""
     undated = [EventReport(f"ev:{n}", "Attack", f"art:{n}", None, frozenset({"p:iraq"}), frozenset())
                for n in range(3)]
     assert corroborate(undated) == []
+    # with one place named by both, two undated reports may still be one event
+    here = [EventReport(f"ev:p{n}", "Attack", f"art:{n}", None, frozenset({"p:iraq"}),
+                        frozenset({"p:falluja"})) for n in range(2)]
+    assert corroborate(here) == [["ev:p0", "ev:p1"]]
     said = [EventReport(f"ev:s{n}", "Statement", f"art:{n}", "2024-03-26", frozenset({"p:brown"}),
                         frozenset(), "2024-03-26") for n in range(3)]
     assert corroborate(said) == []
