@@ -233,10 +233,14 @@ def build(inputs, *, date: Date | str | None = None, model: str | None = None,
     except BaseException:
         target.abandon()
         raise
-    if not report.articles:
-        target.abandon()
-        return KnowledgeGraph(corpus.store, report)
     del corpus
+    if not report.articles:  # the store there (if any) stays, and is the graph returned
+        import pyoxigraph as ox
+
+        from kg.store import is_store
+
+        target.abandon()
+        return KnowledgeGraph(open_store(store) if is_store(store) else ox.Store(), report)
     target.commit()
     return KnowledgeGraph(open_store(store), report)
 

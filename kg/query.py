@@ -426,6 +426,8 @@ def pattern_view(view: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
     from grandcypher import _GrandCypherGrammar
     from lark import Tree
 
+    if re.search(r"\[[^\]]*\*", query):
+        return view  # a variable-length pattern may match zero hops: a node with no such edge
     tree = _GrandCypherGrammar.parse(query)
 
     def types(node) -> set[str] | None:

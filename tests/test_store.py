@@ -104,3 +104,6 @@ def test_an_input_with_no_article_leaves_the_store_as_it_was(tmp_path):
     (empty / "blank.txt").write_text("", encoding="utf-8")
     CliRunner().invoke(main, ["build", str(empty), "--store", str(store), "-q", "-j", "1"])
     assert kg.read(store).sparql(PLACES).rows == [("Tehran",)]
+    # and in Python the graph returned is the one kept there
+    assert kg.build([str(empty)], store=store).sparql(PLACES).rows == [("Tehran",)]
+    assert not list(tmp_path.glob(".graph.kg.partial-*"))
