@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from kg.disjoint_sets import DisjointSets
 from kg.iri import entity_key, normalise_name, type_bucket
 
 _STOP = {"of", "the", "and", "for", "on", "in", "de", "al", "&"}
@@ -51,18 +52,8 @@ def acronym(name: str) -> str:
 
 def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
     """Group the named mentions of one article into entities (see the module doc)."""
-    parent = list(range(len(mentions)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    sets = DisjointSets(len(mentions))
+    find, union = sets.find, sets.union
 
     # 1. the same normalised name in the same type bucket is the same thing
     by_name: dict[tuple[str, str], int] = {}
@@ -117,10 +108,7 @@ def cluster_mentions(mentions: list[NamedMention]) -> list[Cluster]:
         if len(hosts) == 1:
             union(next(iter(hosts)), i)
 
-    groups: dict[int, list[int]] = {}
-    for i in range(len(mentions)):
-        groups.setdefault(find(i), []).append(i)
-    return [_make_cluster(mentions, members) for members in groups.values()]
+    return [_make_cluster(mentions, members) for members in sets.groups()]
 
 
 def _make_cluster(mentions: list[NamedMention], members: list[int]) -> Cluster:

@@ -38,6 +38,7 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
+from kg.disjoint_sets import DisjointSets
 from kg.iri import normalise_name
 from kg.resolve import acronym
 
@@ -437,22 +438,16 @@ def cluster(entities: Sequence[CorpusEntity], scored: Iterable[tuple[float, int,
     1/:data:`DOMINANT` of its mentions ("Blair": Tony Blair, not Cherie Blair; "Bush" with both
     presidents stays apart; "United" joins Manchester United only where it dominates)."""
     scored = [t for t in scored if t[0] >= threshold]
-    parent = list(range(len(entities)))
+    sets = DisjointSets(len(entities))
+    find = sets.find
     groups = {i: _Group(e) for i, e in enumerate(entities)}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     def join(i: int, j: int) -> None:
         ri, rj = find(i), find(j)
         if ri == rj or not groups[ri].compatible(groups[rj]):
             return
-        ri, rj = min(ri, rj), max(ri, rj)
-        parent[rj] = ri
-        groups[ri].absorb(groups.pop(rj))
+        kept = sets.union(ri, rj)
+        groups[kept].absorb(groups.pop(rj if kept == ri else ri))
 
     def bare_to_full(i: int, j: int) -> int | None:
         for bare, full in ((i, j), (j, i)):
@@ -490,10 +485,7 @@ def cluster(entities: Sequence[CorpusEntity], scored: Iterable[tuple[float, int,
             join(bare, ranked[0])
     for i, j in rest:
         join(i, j)
-    out: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(entities)):
-        out[find(i)].append(i)
-    return [sorted(m) for m in out.values()]
+    return sets.groups()
 
 
 def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:

@@ -56,3 +56,14 @@ def test_the_import_graph_sees_lazy_imports():
     # kg.pipeline imports kg.distributed inside a function
     assert graph.has_edge("kg.pipeline", "kg.distributed")
     assert graph.has_edge("kg.extract.components", "kg.extract.events")
+
+
+def test_disjoint_sets_keep_the_lowest_root_whatever_the_order_of_unions():
+    from kg.disjoint_sets import DisjointSets
+
+    for order in ([(4, 2), (2, 0), (5, 3)], [(5, 3), (0, 2), (2, 4)]):
+        sets = DisjointSets(6)
+        roots = [sets.union(a, b) for a, b in order]
+        assert sets.groups() == [[0, 2, 4], [1], [3, 5]]
+        assert sets.find(4) == 0 and sets.find(5) == 3
+    assert roots == [3, 0, 0]

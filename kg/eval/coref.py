@@ -20,6 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Hashable, Mapping
 
+from kg.disjoint_sets import DisjointSets
+
 Partition = Mapping[Hashable, Hashable]
 
 
@@ -106,18 +108,12 @@ def ceaf_e(key: Partition, response: Partition) -> Fraction:
     # only clusters that share a mention gain from being aligned, so the best alignment is the
     # sum of the best alignments of the groups of clusters linked by shared mentions
     resp_of = {m: j for j, c in enumerate(r) for m in c}
-    parent = list(range(len(k) + len(r)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(len(k) + len(r))
+    find = sets.find
     for i, c in enumerate(k):
         for m in c:
             if m in resp_of:
-                parent[find(i)] = find(len(k) + resp_of[m])
+                sets.union(i, len(k) + resp_of[m])
     groups: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for i in range(len(k)):
         groups[find(i)][0].append(i)
