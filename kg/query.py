@@ -417,18 +417,19 @@ def embedded_view(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return view
 
 
-def pattern_view(view: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
+def pattern_view(view: nx.MultiDiGraph, query: str, tree=None) -> nx.MultiDiGraph:
     """The part of ``view`` a query's patterns can match, when they say which: if every
     relationship pattern names its types and every pattern of a node alone names its labels,
     only edges of those types (with their ends) and nodes of those labels can take part in a
     match, so the rest is left out before grand-cypher searches (it scans the whole graph for
-    each pattern). Otherwise ``view`` itself. ``query`` is bridged Cypher."""
+    each pattern). Otherwise ``view`` itself. ``query`` is bridged Cypher; ``tree`` its parse,
+    when the caller has it."""
     from grandcypher import _GrandCypherGrammar
     from lark import Tree
 
     if re.search(r"\[[^\]]*\*", query):
         return view  # a variable-length pattern may match zero hops: a node with no such edge
-    tree = _GrandCypherGrammar.parse(query)
+    tree = tree if tree is not None else _GrandCypherGrammar.parse(query)
 
     def types(node) -> set[str] | None:
         found = [c for c in node.children if isinstance(c, Tree) and c.data == "type_list"]
@@ -470,16 +471,15 @@ def pattern_view(view: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
     return part
 
 
-def _return_aliases(query: str) -> list[str]:
-    """The ``AS`` names of the RETURN clause, in order (empty when an item has none).
+def _return_aliases(tree) -> list[str]:
+    """The ``AS`` names of the RETURN clause of a parsed query, in order (empty when an item has
+    none).
 
     Also refuses undirected relationship patterns, which grand-cypher parses but never matches
     on a directed graph: a silent empty result would be wrong.
     """
-    from grandcypher import _GrandCypherGrammar
     from lark import Token, Tree
 
-    tree = _GrandCypherGrammar.parse(query)
     for edge in tree.find_data("edge_match"):
         arrows = {c.type for c in edge.children if isinstance(c, Token)}
         if not arrows & {"LEFT_ANGLE", "RIGHT_ANGLE"}:
@@ -508,8 +508,11 @@ def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False,
     view = pg if prepared else embedded_view(pg)
     query = bridge_cypher(query, params)
     try:
-        aliases = _return_aliases(query)
-        raw = GrandCypher(pattern_view(view, query)).run(query)
+        from grandcypher import _GrandCypherGrammar
+
+        tree = _GrandCypherGrammar.parse(query)
+        aliases = _return_aliases(tree)
+        raw = GrandCypher(pattern_view(view, query, tree)).run(query)
     except UnexpectedInput as exc:
         if exc.line > 0:
             line, column = exc.line, exc.column

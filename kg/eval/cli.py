@@ -131,8 +131,8 @@ def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, d
         rows, ece = reliability([p for p, _r, _a in points], [r for _p, r, _a in points])
         asserted = [r for _p, r, a in points if a]
         extra["expected calibration error"] = round(ece, 4)
-        extra["expected calibration error of a perfectly calibrated extractor, by chance"] = round(
-            calibration_noise([p for p, _r, _a in points], trials=500), 4)
+        noise = calibration_noise([p for p, _r, _a in points], trials=500)
+        extra["expected calibration error of a perfectly calibrated extractor, by chance"] = round(noise, 4)
         named = Counts()
         for t in ("Peop", "Org", "Loc"):
             named.add(tables[1].counts(t))
@@ -140,7 +140,7 @@ def _evaluate(path, dataset, n_errors, predictions, extractor, model, as_json, d
         extra["asserted relation precision"] = round(sum(asserted) / len(asserted), 4) if asserted else 0.0
         extra["asserted relations"] = len(asserted)
         if not as_json:
-            click.echo(reliability_table(points) + "\n")
+            click.echo(reliability_table(points, noise) + "\n")
         else:
             extra["reliability"] = [{"low": lo, "high": hi, "n": n, "confidence": round(c, 4),
                                      "precision": round(p, 4)} for lo, hi, n, c, p in rows]

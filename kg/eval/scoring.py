@@ -287,12 +287,13 @@ def relation_confidences(docs: Iterable[Conll04Doc], records: Mapping[str, Recor
     return out
 
 
-def reliability_table(points: list[tuple[float, bool, bool]]) -> str:
+def reliability_table(points: list[tuple[float, bool, bool]], noise: float | None = None) -> str:
     """The reliability table of :func:`relation_confidences`: confidence band, count, mean
     confidence, observed precision; then the expected calibration error and the precision of
     the asserted relations."""
     rows, ece = reliability([p for p, _r, _a in points], [r for _p, r, _a in points])
-    noise = calibration_noise([p for p, _r, _a in points], trials=500)
+    if noise is None:  # the caller may have it already: it costs 500 draws
+        noise = calibration_noise([p for p, _r, _a in points], trials=500)
     lines = ["relation confidence: reliability", f"{'band':<12}{'n':>6}{'confidence':>12}{'precision':>11}"]
     for lo, hi, n, conf, prec in rows:
         lines.append(f"{lo:.1f}-{hi:.1f}{'':<5}{n:>6}{conf:>12.3f}{prec:>11.3f}")

@@ -301,14 +301,15 @@ def main(argv: list[str] | None = None) -> int:
           f"({sum(e.predicted for e in examples)} of the extractor's mentions)", flush=True)
     best = None
     for l2 in args.l2:
-        oof = out_of_fold(examples, fold, l2, args.folds, args.epochs)
+        fold_models: list = []
+        oof = out_of_fold(examples, fold, l2, args.folds, args.epochs, fold_models)
         right = [examples[i].label == pred for i, pred, _p in oof]
         probs = [p for _i, _pred, p in oof]
         f1, th = max((f1_at(probs, right, n_gold, t / 100), t / 100) for t in range(5, 96))
         print(f"l2={l2:g}: cross-validated F1 of the model's pairs {f1:.3f} at {th:.2f}", flush=True)
         if best is None or f1 > best[0]:
-            best = (f1, l2)
-    _f1, l2 = best
+            best = (f1, l2, fold_models)
+    _f1, l2, fold_models = best
     if args.ablate_rules:
         plain = [PairExample([f for f in e.features if not f.startswith("rule")], e.label, e.doc,
                              e.predicted) for e in examples]
@@ -331,10 +332,6 @@ def main(argv: list[str] | None = None) -> int:
           f"(means of fold models, scored on the fold none of them saw)", flush=True)
     for lo, hi, n, conf, prec in rows:
         print(f"  {lo:.1f}-{hi:.1f}  n={n:4d}  confidence {conf:.3f}  precision {prec:.3f}")
-    fold_models: list = []
-    for f in range(args.folds):
-        fold_models.append(fit([ex for ex in examples if fold[ex.doc] != f], CLASSES, l2=l2,
-                               epochs=args.epochs))
     model = average_models(fold_models).model(threshold=threshold, calibration=(a, b))
     model.meta = {"trained_on": "conll04_train.json", "weights": "mean of the fold models",
                   "l2": l2, "epochs": args.epochs,
