@@ -579,13 +579,9 @@ class EmbeddedGraph:
         if self._graph is None:
             if self._store is None and self._path is not None:
                 self.store  # noqa: B018  (reads the file, with kg's error messages)
-            from kg.namespaces import bind_prefixes
-            from kg.serialize import from_oxigraph
+            from kg.serialize import graph_of_store
 
-            self._graph = Graph()
-            bind_prefixes(self._graph)
-            from_oxigraph(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
-                          self._graph)
+            self._graph = graph_of_store(self._store)
         return self._graph
 
     @cached_property

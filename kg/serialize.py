@@ -183,6 +183,16 @@ def from_oxigraph(items, graph: Graph) -> None:
         add((term(item.subject), term(item.predicate), term(item.object)))
 
 
+def graph_of_store(store) -> Graph:
+    """The default graph of a pyoxigraph ``store`` as an rdflib graph, kg's prefixes bound."""
+    import pyoxigraph as ox
+
+    graph = Graph()
+    bind_prefixes(graph)
+    from_oxigraph(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), graph)
+    return graph
+
+
 def store_of(graph: Graph):
     """A pyoxigraph store holding the triples of an rdflib ``graph`` in its default graph."""
     import pyoxigraph as ox
@@ -330,10 +340,7 @@ def read_graph(path: str | os.PathLike) -> Graph:
     from kg.store import is_store, open_store
 
     if is_store(path):
-        graph = Graph()
-        from_oxigraph(open_store(path).quads_for_pattern(None, None, None), graph)
-        bind_prefixes(graph)
-        return graph
+        return graph_of_store(open_store(path))
     fmt = format_for(path)
     graph = Graph()
     with unreadable_as_error(path):
