@@ -200,9 +200,11 @@ def build(inputs, *, date: Date | str | None = None, model: str | None = None,
         progress: show a progress bar on a terminal.
         echo: name skipped inputs and warnings on stderr as they happen (they are in
             ``graph.report`` either way).
-        store: a directory to keep the graph in, on disk (:mod:`kg.store`); it replaces the
-            store there when the build completes, and the graph returned reads from it. An
-            empty or all-skipped input leaves it as it was.
+        store: a directory to keep the graph in, on disk (:mod:`kg.store`). A store built
+            there before is brought up to date: only new articles are read, gone ones taken
+            out, and the corpus steps run where those reach; it is replaced when the build
+            completes, and the graph returned reads from it. An empty or all-skipped input
+            leaves it as it was.
 
     Returns:
         a :class:`KnowledgeGraph`, with ``report`` saying what was read, skipped and found.
@@ -223,13 +225,13 @@ def build(inputs, *, date: Date | str | None = None, model: str | None = None,
                                       quiet=not progress, cache_dir=cache, dask=dask,
                                       min_confidence=min_confidence, echo=echo)
         return KnowledgeGraph(corpus.store, report)
-    from kg.store import StoreBuild, open_store
+    from kg.store import StoreBuild, open_store, store_fingerprint
 
-    target = StoreBuild(store)
+    target = StoreBuild(store, store_fingerprint(model, min_confidence))
     try:
         corpus, report = build_corpus(_items(inputs), default_date=date, model=model, jobs=jobs,
                                       quiet=not progress, cache_dir=cache, dask=dask,
-                                      min_confidence=min_confidence, echo=echo, store=target.store)
+                                      min_confidence=min_confidence, echo=echo, target=target)
     except BaseException:
         target.abandon()
         raise

@@ -55,15 +55,20 @@ def extractor_fingerprint(model: str | None = None, min_confidence: float | None
         h.update(version(name.replace("_", "-")).encode())
     except Exception:  # a model given by path has no distribution metadata
         pass
+    hash_sources(h, _EXTRACTOR_SOURCES)
+    return h.hexdigest()[:16]
+
+
+def hash_sources(h, entries) -> None:
+    """Feed ``h`` the path and bytes of each file of kg named in ``entries`` (files, folders)."""
     root = Path(__file__).parent
-    for entry in _EXTRACTOR_SOURCES:
+    for entry in entries:
         path = root / entry
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix != ".pyc") \
             if path.is_dir() else [path]
         for file in files:
             h.update(file.relative_to(root).as_posix().encode() + b"\x00")
             h.update(file.read_bytes())
-    return h.hexdigest()[:16]
 
 
 class CacheError(RuntimeError):

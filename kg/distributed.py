@@ -24,8 +24,9 @@ class DaskUnavailable(RuntimeError):
     """The scheduler cannot be reached or has no workers."""
 
 
-def _extract_on_worker(batch: list[Article], model: str | None) -> list:
-    from kg.batching import extract_batch
+def _extract_on_worker(batch: list[Article], model: str | None, pieces: bool = False,
+                       floor: float | None = None) -> list:
+    from kg.batching import extract_batch, finish_batch
 
     extractors = getattr(_local, "extractors", None)
     if extractors is None:
@@ -34,12 +35,17 @@ def _extract_on_worker(batch: list[Article], model: str | None) -> list:
         from kg.extract import Extractor
 
         extractors[model] = Extractor(model)
+    if pieces:
+        return finish_batch(extractors[model], batch, floor)
     return extract_batch(extractors[model], batch)
 
 
 def extract_on_dask(articles: Iterable[Article], address: str, model: str | None = None,
-                    batch_size: int = 32, timeout: float = 30) -> Iterator:
-    """Extractions of ``articles`` in input order, computed on the Dask scheduler at ``address``."""
+                    batch_size: int = 32, timeout: float = 30, pieces: bool = False,
+                    floor: float | None = None) -> Iterator:
+    """Extractions of ``articles`` in input order, computed on the Dask scheduler at ``address``;
+    with ``pieces``, :class:`kg.batching.Finished` extractions with their graph pieces (relations
+    marked by the confidence ``floor``), made on the workers."""
     from distributed import Client
 
     from kg.batching import batches, ordered_window
@@ -52,7 +58,7 @@ def extract_on_dask(articles: Iterable[Article], address: str, model: str | None
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         if threads == 0:
             raise DaskUnavailable(f"the Dask scheduler at {address} has no workers")
-        tasks = (client.submit(_extract_on_worker, batch, model, pure=False)
+        tasks = (client.submit(_extract_on_worker, batch, model, pieces, floor, pure=False)
                  for batch in batches(articles, batch_size))
         yield from ordered_window(tasks, 2 * threads, lambda future: future.result())
     finally:

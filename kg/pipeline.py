@@ -24,7 +24,8 @@ from functools import partial
 from datetime import date
 from typing import Iterable, Iterator
 
-from kg.batching import Extracted, batches, extract_batch, ordered_window
+from kg.batching import (Extracted, Finished, batches, confident, default_floor,  # noqa: F401
+                         extract_batch, finish_batch, ordered_window)
 from kg.readers import Skipped, Warning_, iter_articles
 from kg.records import Article, ArticleExtraction
 from kg.terminal import printable
@@ -47,6 +48,9 @@ class RunReport:
     output: str | None = None
     seconds: float = 0.0
     cached: int = 0
+    unchanged: int = 0  # already in the store: not read again
+    removed: int = 0  # in the store, no longer in the inputs: taken out
+    settle: object = None  # what the corpus steps did (kg.settle.UpdateReport)
     echo: bool = True  # name skips and warnings on stderr as they happen (the CLI does)
 
     def count(self, ex: ArticleExtraction) -> None:
@@ -60,7 +64,9 @@ class RunReport:
     def summary(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
         lines = [f"articles read: {self.articles}  ({self.seconds:.1f} s, {rate:.1f} articles/s"
-                 + (f", {self.cached} from cache" if self.cached else "") + ")"]
+                 + (f", {self.cached} from cache" if self.cached else "")
+                 + (f", {self.unchanged} unchanged in the store" if self.unchanged else "")
+                 + (f", {self.removed} taken out" if self.removed else "") + ")"]
         for title, counter in (("entities", self.entities), ("facts", self.relations),
                                ("events", self.events)):
             lines.append(f"{title}: {sum(counter.values())}")
@@ -178,12 +184,19 @@ def _extract_in_worker(batch: list[Article]) -> list[Extracted]:
     return extract_batch(_WORKER, batch)
 
 
+def _finish_in_worker(batch: list[Article], floor: float | None) -> list:
+    return finish_batch(_WORKER, batch, floor)
+
+
 def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: int | None = None,
-                   batch_size: int = BATCH_SIZE, dask: str | None = None) -> Iterator[Extracted]:
+                   batch_size: int = BATCH_SIZE, dask: str | None = None, pieces: bool = False,
+                   min_confidence: float | None = None) -> Iterator:
     """Extractions of ``articles`` in input order, with ``Skipped`` for articles that failed.
 
     ``jobs`` worker processes (default: all cores), or the Dask cluster at ``dask``. At most a
-    few batches per worker are in flight, so memory does not grow with the corpus.
+    few batches per worker are in flight, so memory does not grow with the corpus. With
+    ``pieces``, each is a :class:`kg.batching.Finished`: the extraction with its relations marked
+    by ``min_confidence`` and its graph piece, both made by the worker.
     """
     chunks = batches(articles, batch_size)
     first = next(chunks, None)
@@ -194,7 +207,7 @@ def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: 
         from kg.distributed import extract_on_dask
 
         yield from extract_on_dask(itertools.chain.from_iterable(chunks), dask, model=model,
-                                   batch_size=batch_size)
+                                   batch_size=batch_size, pieces=pieces, floor=min_confidence)
         return
     jobs = jobs or default_jobs()
     if jobs == 1:
@@ -202,7 +215,8 @@ def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: 
 
         extractor = Extractor(model)
         for batch in chunks:
-            yield from extract_batch(extractor, batch)
+            yield from (finish_batch(extractor, batch, min_confidence) if pieces
+                        else extract_batch(extractor, batch))
         return
     import multiprocessing as mp
 
@@ -220,28 +234,9 @@ def extract_stream(articles: Iterable[Article], model: str | None = None, jobs: 
                   initargs=(model,) if spawned else ()) as pool:
         # Pool.imap would read the whole input ahead; a window of 2 batches a worker keeps
         # the workers busy and memory flat
-        yield from ordered_window((pool.apply_async(_extract_in_worker, (batch,))
-                                   for batch in chunks),
-                                  2 * jobs, lambda pending: pending.get())
-
-
-def confident(ex: ArticleExtraction, floor: float | None) -> ArticleExtraction:
-    """``ex`` with each relation marked asserted when the text asserts it and its confidence is
-    at least ``floor`` (None: the default floor measured in training, see
-    :func:`default_floor`). A relation below the floor is kept as a claim without its plain
-    triple, so nothing is lost; events keep their confidence and are never dropped."""
-    floor = default_floor() if floor is None else floor
-    return replace(ex, relations=tuple(
-        replace(r, asserted=r.factuality == "Asserted" and r.evidence.confidence >= floor)
-        for r in ex.relations))
-
-
-def default_floor() -> float:
-    """The confidence an asserted relation needs by default: the lowest at which relations were
-    at least 0.8 precise in cross-validation on CoNLL04 train (``kg/data/relation_model.json``)."""
-    from kg.extract.relation_model import RelationModel
-
-    return RelationModel.shipped().floor
+        tasks = (pool.apply_async(_finish_in_worker, (batch, min_confidence)) if pieces
+                 else pool.apply_async(_extract_in_worker, (batch,)) for batch in chunks)
+        yield from ordered_window(tasks, 2 * jobs, lambda pending: pending.get())
 
 
 def _extractions(stream: Iterable[Extracted], report: RunReport,
@@ -284,59 +279,86 @@ def run_extract(inputs, output: str, default_date=None, model=None, jobs=None,
 
 def build_corpus(inputs, default_date=None, model=None, jobs=None, quiet: bool = False,
                  cache_dir: str | None = None, dask: str | None = None,
-                 min_confidence: float | None = None, echo: bool = True, store=None):
-    """Extract ``inputs`` and assemble their settled graph; returns the
-    :class:`~kg.rdf.CorpusGraph` and the :class:`RunReport`. ``quiet`` hides the progress bar,
-    ``echo`` names skips and warnings on stderr as they happen (they are in the report either
-    way).
+                 min_confidence: float | None = None, echo: bool = True, target=None):
+    """Extract ``inputs`` and bring their settled graph up to date; returns the
+    :class:`~kg.rdf.CorpusGraph` (None when a ``target`` store needed no change) and the
+    :class:`RunReport`. ``quiet`` hides the progress bar, ``echo`` names skips and warnings on
+    stderr as they happen (they are in the report either way).
 
-    With ``cache_dir``, only articles whose content hash is not in the cache are extracted; the
-    graph is then assembled from the cached per-article pieces (N-Triples, no NLP, no rdflib),
-    so it is the same graph a build from scratch gives, and articles no longer in ``inputs``
-    leave no trace in it. ``store`` is the empty pyoxigraph store to assemble the graph in (by
-    default a new in-memory one).
+    Workers return each article's graph piece (N-Triples) with its extraction; this process only
+    writes pieces into the store, then settles the corpus where the pieces reach
+    (:mod:`kg.settle`). ``target`` is a :class:`kg.store.StoreBuild`: the articles its store
+    already holds (by content hash) are neither extracted nor read again, those it holds that
+    ``inputs`` no longer have leave it, and with no change at all the store is not touched.
+    Without a target the graph is built in memory. With ``cache_dir``, only articles whose content
+    hash is not in the cache are extracted; the others come from their cached pieces (no NLP).
+    Either way the graph is the one a build from scratch gives.
     """
-    from kg.rdf import CorpusGraph, article_ntriples
+    from kg.rdf import CorpusGraph, article_ntriples, piece_of_ntriples
 
     report = RunReport(echo=echo)
     started = time.perf_counter()
-    corpus = CorpusGraph(store)
-    articles = _articles(inputs, default_date, report)
+    live: set[str] = target.live if target is not None else set()
+    corpus = CorpusGraph() if target is None else None
+
+    def writable():
+        nonlocal corpus
+        if corpus is None:
+            corpus = CorpusGraph(*target.open())
+        return corpus
+
+    seen: set[str] = set()
     total = partial(count_articles, inputs)  # counted only if a progress bar shows
-    if cache_dir is None:
-        stream = extract_stream(articles, model=model, jobs=jobs, dask=dask)
-        for ex in progress(_extractions(stream, report, min_confidence), total, quiet):
-            report.count(ex)
-            corpus.add(ex)
-    else:
-        from kg.cache import ExtractionCache, extractor_fingerprint
+    with ExitStack() as opened:
+        cache = None
+        if cache_dir is not None:
+            from kg.cache import ExtractionCache, extractor_fingerprint
 
-        with ExtractionCache(cache_dir, extractor_fingerprint(model, min_confidence)) as cache:
-            order: list[str] = []  # content hashes in input order: all this run keeps in memory
+            cache = opened.enter_context(
+                ExtractionCache(cache_dir, extractor_fingerprint(model, min_confidence)))
 
-            def uncached() -> Iterator[Article]:
-                for article in articles:
-                    digest = article.content_hash
-                    order.append(digest)
-                    if digest in cache:
-                        report.cached += 1
-                    else:
-                        yield article
+        def todo() -> Iterator[Article]:
+            for article in _articles(inputs, default_date, report):
+                digest = article.content_hash
+                if digest in seen:
+                    continue
+                seen.add(digest)
+                if digest in live:  # in the store already: nothing to read
+                    report.articles += 1
+                    report.unchanged += 1
+                    continue
+                entry = cache.get_entry(digest) if cache is not None else None
+                if entry is None:
+                    yield article
+                    continue
+                ex, piece = entry
+                report.cached += 1
+                report.count(ex)
+                writable().add_piece(piece_of_ntriples(
+                    piece if piece is not None else article_ntriples(ex), digest))
 
-            stream = extract_stream(uncached(), model=model, jobs=jobs, dask=dask)
-            for ex in progress(_extractions(stream, report, min_confidence), total, quiet):
-                # committed in batches: a killed run keeps what it extracted
-                cache.put(ex, article_ntriples(ex))
-            cache.flush()
-            for digest in progress(order, len(order), quiet, desc="graph"):
-                entry = cache.get_entry(digest)
-                if entry is not None:  # None: extraction failed, already reported
-                    ex, piece = entry
-                    report.count(ex)
-                    corpus.add_ntriples(piece if piece is not None else article_ntriples(ex))
-    if report.articles:  # nothing to settle when nothing was read
+        stream = extract_stream(todo(), model=model, jobs=jobs, dask=dask, pieces=True,
+                                min_confidence=min_confidence)
+        for item in progress(stream, total, quiet):
+            if isinstance(item, Skipped):
+                _skip(report, item)
+                continue
+            report.count(item.extraction)
+            if cache is not None:  # committed in batches: a killed run keeps what it extracted
+                cache.put(item.extraction, item.piece.ntriples)
+            writable().add_piece(item.piece)
+    gone = live - seen
+    if report.articles and gone:
+        for digest in sorted(gone):
+            writable().remove(digest)
+    report.removed = len(gone) if report.articles else 0
+    if corpus is not None and report.articles:  # nothing to settle when nothing was read
         corpus.settle()
+        report.settle = corpus.last_update
+    if corpus is not None:
         report.triples = len(corpus)
+    elif target is not None and report.articles:
+        report.triples = target.previous_triples
     report.seconds = time.perf_counter() - started
     return corpus, report
 

@@ -38,131 +38,168 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
+_XSD = str(XSD)
+_RDF_TYPE = f"<{RDF.type}>"
+
+
+def _iri(node) -> str:
+    return f"<{node}>"
+
+
+def _lit(value: str, datatype: str | None = None) -> str:
+    """An N-Triples literal; ``datatype`` a full IRI (None: a plain string)."""
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"' if datatype is None else f'"{text}"^^<{datatype}>'
+
+
+_TRUE = _lit("true", _XSD + "boolean")
+_FALSE = _lit("false", _XSD + "boolean")
+
+
+def _int(value: int) -> str:
+    return _lit(str(int(value)), _XSD + "integer")
+
+
 class _ArticleWriter:
-    """Writes the triples of one article's extraction into an rdflib Graph."""
+    """Writes the triples of one article's extraction as N-Triples lines, straight from the
+    records (no rdflib, no parsing): what a worker process does for each article it extracts."""
 
     def __init__(self, extractor: str = "kg", extractor_version: str | None = None):
         from kg import __version__
 
-        self.graph = Graph(bind_namespaces="none")
-        self.extractor = iri.extractor_iri(extractor)
-        self.graph.add((self.extractor, RDF.type, NEWS.Extractor))
-        self.graph.set((self.extractor, RDFS.label, Literal(extractor)))
-        self.graph.set((self.extractor, NEWS.extractorVersion,
-                        Literal(extractor_version or __version__)))
+        self.lines: dict[str, None] = {}  # a set that keeps the order triples came in
+        self.extractor = _iri(iri.extractor_iri(extractor))
+        self.add_triple(self.extractor, _RDF_TYPE, _iri(NEWS.Extractor))
+        self.add_triple(self.extractor, _iri(RDFS.label), _lit(extractor))
+        self.add_triple(self.extractor, _iri(NEWS.extractorVersion),
+                        _lit(extractor_version or __version__))
 
-    def add(self, ex: ArticleExtraction) -> Graph:
-        g = self.graph
+    def add_triple(self, s: str, p: str, o: str) -> None:
+        self.lines[f"{s} {p} {o} .\n"] = None
+
+    def ntriples(self) -> bytes:
+        return "".join(self.lines).encode("utf-8")
+
+    def add(self, ex: ArticleExtraction) -> "_ArticleWriter":
+        t = self.add_triple
         a = ex.article
-        art = iri.article_iri(a.id)
-        g.add((art, RDF.type, SCHEMA.NewsArticle))
-        g.add((art, SCHEMA.identifier, Literal(a.id)))
-        g.add((art, NEWS.contentHash, Literal(a.content_hash)))
+        art = _iri(iri.article_iri(a.id))
+        t(art, _RDF_TYPE, _iri(SCHEMA.NewsArticle))
+        t(art, _iri(SCHEMA.identifier), _lit(a.id))
+        t(art, _iri(NEWS.contentHash), _lit(a.content_hash))
         # a label, so that every view names the article: its headline, else its id
-        g.add((art, RDFS.label, Literal(a.title or f"article {a.id}")))
+        t(art, _iri(RDFS.label), _lit(a.title or f"article {a.id}"))
         if a.title:
-            g.add((art, SCHEMA.headline, Literal(a.title)))
+            t(art, _iri(SCHEMA.headline), _lit(a.title))
         if a.author:
-            g.add((art, SCHEMA.author, Literal(a.author)))
+            t(art, _iri(SCHEMA.author), _lit(a.author))
         if a.url:
-            g.add((art, SCHEMA.url, Literal(a.url, datatype=XSD.anyURI)))
+            t(art, _iri(SCHEMA.url), _lit(a.url, _XSD + "anyURI"))
         if a.date:
-            g.add((art, SCHEMA.datePublished, Literal(a.date.isoformat(), datatype=XSD.date)))
+            t(art, _iri(SCHEMA.datePublished), _lit(a.date.isoformat(), _XSD + "date"))
         if a.source:
-            g.add((art, NEWS.source, Literal(a.source)))
+            t(art, _iri(NEWS.source), _lit(a.source))
         if ex.dateline:
-            g.add((art, NEWS.dateline, Literal(ex.dateline)))
+            t(art, _iri(NEWS.dateline), _lit(ex.dateline))
         if ex.dateline_place:
-            g.add((art, SCHEMA.contentLocation, iri.entity_iri(ex.dateline_place)))
+            t(art, _iri(SCHEMA.contentLocation), _iri(iri.entity_iri(ex.dateline_place)))
 
         for entity in ex.entities:
-            node = iri.entity_iri(entity.key)
-            g.add((art, SCHEMA.mentions, node))  # the article-entity link, for a plain lookup
-            g.add((node, RDF.type, NEWS[entity.type]))
-            g.add((node, RDFS.label, Literal(entity.label)))
+            node = _iri(iri.entity_iri(entity.key))
+            t(art, _iri(SCHEMA.mentions), node)  # the article-entity link, for a plain lookup
+            t(node, _RDF_TYPE, _iri(NEWS[entity.type]))
+            t(node, _iri(RDFS.label), _lit(entity.label))
             if not entity.named:
-                g.add((node, NEWS.unnamed, Literal(True)))
+                t(node, _iri(NEWS.unnamed), _TRUE)
             for alias in entity.aliases:
-                g.add((node, SKOS.altLabel, Literal(alias)))
+                t(node, _iri(SKOS.altLabel), _lit(alias))
             for m in entity.mentions:
-                mention = iri.mention_iri(a.id, m.span.start, m.span.end)
-                g.add((node, NEWS.mention, mention))
-                self._span_node(mention, NEWS.Mention, art, m.sentence.text, m.span)
+                mention = _iri(iri.mention_iri(a.id, m.span.start, m.span.end))
+                t(node, _iri(NEWS.mention), mention)
+                self._span_node(mention, _iri(NEWS.Mention), art, m.sentence.text, m.span)
         for relation in _one_per_claim(ex.relations, a.id):
             self._add_relation(art, a.id, relation)
         labels = {entity.key: entity.label for entity in ex.entities}
         for event in ex.events:
             self._add_event(art, a.id, event, labels)
-        return g
+        return self
 
-    def _span_node(self, node: URIRef, cls: URIRef, art: URIRef, sentence: str, span) -> None:
+    def _span_node(self, node: str, cls: str, art: str, sentence: str, span) -> None:
         """A stretch of an article: its text, offsets and sentence (mentions and evidence)."""
-        g = self.graph
-        g.add((node, RDF.type, cls))
-        g.add((node, NEWS.article, art))
-        g.add((node, NEWS.text, Literal(span.text)))
-        g.add((node, NEWS.startOffset, Literal(span.start)))
-        g.add((node, NEWS.endOffset, Literal(span.end)))
-        g.add((node, NEWS.sentence, Literal(sentence)))
+        t = self.add_triple
+        t(node, _RDF_TYPE, cls)
+        t(node, _iri(NEWS.article), art)
+        t(node, _iri(NEWS.text), _lit(span.text))
+        t(node, _iri(NEWS.startOffset), _int(span.start))
+        t(node, _iri(NEWS.endOffset), _int(span.end))
+        t(node, _iri(NEWS.sentence), _lit(sentence))
 
-    def _evidence(self, owner: URIRef, art: URIRef, ev: Evidence) -> URIRef:
-        g = self.graph
-        node = iri.evidence_iri(owner)
-        g.add((owner, NEWS.evidence, node))
-        self._span_node(node, NEWS.Evidence, art, ev.sentence.text, ev.span)
-        g.add((node, NEWS.confidence, Literal(Decimal(str(round(ev.confidence, 4))), datatype=XSD.decimal)))
-        g.add((node, NEWS.extractor, self.extractor))
-        g.add((node, NEWS.rule, Literal(ev.rule)))
-        return node
+    def _evidence(self, owner, art: str, ev: Evidence) -> None:
+        t = self.add_triple
+        node = _iri(iri.evidence_iri(owner))
+        t(_iri(owner), _iri(NEWS.evidence), node)
+        self._span_node(node, _iri(NEWS.Evidence), art, ev.sentence.text, ev.span)
+        t(node, _iri(NEWS.confidence), _lit(str(Decimal(str(round(ev.confidence, 4)))),
+                                            _XSD + "decimal"))
+        t(node, _iri(NEWS.extractor), self.extractor)
+        t(node, _iri(NEWS.rule), _lit(ev.rule))
 
-    def _add_relation(self, art: URIRef, article_id: str, r: Relation) -> None:
-        g = self.graph
-        s, p, o = iri.entity_iri(r.subject), NEWS[r.predicate], iri.entity_iri(r.object)
-        claim = iri.claim_iri(article_id, r.subject, r.predicate, r.object,
-                              r.evidence.span.start, r.evidence.span.end)
-        g.add((claim, RDF.type, NEWS.Claim))
-        g.add((claim, RDF.subject, s))
-        g.add((claim, RDF.predicate, p))
-        g.add((claim, RDF.object, o))
-        g.add((claim, NEWS.factuality, _FACTUALITY[r.factuality]))
+    def _add_relation(self, art: str, article_id: str, r: Relation) -> None:
+        t = self.add_triple
+        s, p, o = (_iri(iri.entity_iri(r.subject)), _iri(NEWS[r.predicate]),
+                   _iri(iri.entity_iri(r.object)))
+        claim_node = iri.claim_iri(article_id, r.subject, r.predicate, r.object,
+                                   r.evidence.span.start, r.evidence.span.end)
+        claim = _iri(claim_node)
+        t(claim, _RDF_TYPE, _iri(NEWS.Claim))
+        t(claim, _iri(RDF.subject), s)
+        t(claim, _iri(RDF.predicate), p)
+        t(claim, _iri(RDF.object), o)
+        t(claim, _iri(NEWS.factuality), _iri(_FACTUALITY[r.factuality]))
         if r.attributed_to:
-            g.add((claim, NEWS.attributedTo, iri.entity_iri(r.attributed_to)))
-        self._evidence(claim, art, r.evidence)
+            t(claim, _iri(NEWS.attributedTo), _iri(iri.entity_iri(r.attributed_to)))
+        self._evidence(claim_node, art, r.evidence)
         asserted = r.asserted and r.factuality == "Asserted"
-        g.add((claim, NEWS.asserted, Literal(asserted)))
+        t(claim, _iri(NEWS.asserted), _TRUE if asserted else _FALSE)
         if asserted:
-            g.add((s, p, o))
+            t(s, p, o)
 
-    def _add_event(self, art: URIRef, article_id: str, e: Event, labels: dict[str, str]) -> None:
-        g = self.graph
-        node = iri.event_iri(article_id, e.type, e.trigger.start, e.trigger.end)
-        g.add((node, RDF.type, NEWS[e.type]))
-        g.add((node, RDFS.label, Literal(event_label(e, labels))))
-        g.add((node, NEWS.trigger, Literal(e.trigger.text)))
-        g.add((node, NEWS.factuality, _FACTUALITY[e.factuality]))
+    def _add_event(self, art: str, article_id: str, e: Event, labels: dict[str, str]) -> None:
+        t = self.add_triple
+        event_node = iri.event_iri(article_id, e.type, e.trigger.start, e.trigger.end)
+        node = _iri(event_node)
+        t(node, _RDF_TYPE, _iri(NEWS[e.type]))
+        t(node, _iri(RDFS.label), _lit(event_label(e, labels)))
+        t(node, _iri(NEWS.trigger), _lit(e.trigger.text))
+        t(node, _iri(NEWS.factuality), _iri(_FACTUALITY[e.factuality]))
         if e.cameo:
-            g.add((node, NEWS.cameoCode, Literal(e.cameo)))
+            t(node, _iri(NEWS.cameoCode), _lit(e.cameo))
         for arg in e.arguments:
-            g.add((node, _ROLE[arg.role], iri.entity_iri(arg.entity)))
+            t(node, _iri(_ROLE[arg.role]), _iri(iri.entity_iri(arg.entity)))
         if e.date:
-            g.add((node, NEWS.date, date_literal(e.date)))
+            t(node, _iri(NEWS.date), date_term(e.date))
         if e.date_text:
-            g.add((node, NEWS.dateText, Literal(e.date_text)))
+            t(node, _iri(NEWS.dateText), _lit(e.date_text))
         if e.quote:
-            g.add((node, NEWS.quote, Literal(e.quote)))
+            t(node, _iri(NEWS.quote), _lit(e.quote))
         if e.factuality != "Asserted":
             speaker = next((a.entity for a in e.arguments if a.role == "actor"), None)
             if e.factuality == "Reported" and speaker:
-                g.add((node, NEWS.attributedTo, iri.entity_iri(speaker)))
+                t(node, _iri(NEWS.attributedTo), _iri(iri.entity_iri(speaker)))
         if e.factuality == "Negated":
-            g.add((node, NEWS.negated, Literal(True)))
+            t(node, _iri(NEWS.negated), _TRUE)
         if e.death_count is not None:
-            g.add((node, NEWS.deathCount, Literal(e.death_count, datatype=XSD.integer)))
+            t(node, _iri(NEWS.deathCount), _int(e.death_count))
         if e.injury_count is not None:
-            g.add((node, NEWS.injuryCount, Literal(e.injury_count, datatype=XSD.integer)))
+            t(node, _iri(NEWS.injuryCount), _int(e.injury_count))
         if e.at_least is not None:
-            g.add((node, NEWS.atLeast, Literal(e.at_least)))
-        self._evidence(node, art, e.evidence)
+            t(node, _iri(NEWS.atLeast), _TRUE if e.at_least else _FALSE)
+        self._evidence(event_node, art, e.evidence)
+
+
+def date_term(value: str) -> str:
+    """``2024-03-26`` as an N-Triples xsd:date, ``2023-11`` xsd:gYearMonth, ``2023`` xsd:gYear."""
+    return _lit(value, str(date_literal(value).datatype))
 
 
 def _one_per_claim(relations, article_id: str) -> list[Relation]:
@@ -206,318 +243,112 @@ def event_label(e: Event, labels: dict[str, str]) -> str:
     return text
 
 
-def article_graph(ex: ArticleExtraction) -> Graph:
-    """The triples one article contributes, as an rdflib Graph."""
-    return _ArticleWriter().add(ex)
-
-
 def article_ntriples(ex: ArticleExtraction) -> bytes:
-    """:func:`article_graph` as N-Triples, the piece :class:`CorpusGraph` loads."""
-    from kg.serialize import to_oxigraph
-
-    return ox.serialize(to_oxigraph(article_graph(ex), quads=False, ordered=False),
-                        format=ox.RdfFormat.N_TRIPLES)
+    """The triples one article contributes, as N-Triples: the piece :class:`CorpusGraph` loads,
+    written straight from the records (workers make it beside the extraction)."""
+    return _ArticleWriter().add(ex).ntriples()
 
 
-_NS = str(NEWS._NS)
-_RES_ENTITY = str(iri.RES) + "entity/"
-_SETTLE_TYPES = f"""
-PREFIX news: <{_NS}>
-DELETE {{ ?e a ?lower }} WHERE {{
-  VALUES (?lower ?higher) {{
-    (news:Place news:Region) (news:Place news:City) (news:Place news:Country)
-    (news:Region news:City) (news:Region news:Country) (news:City news:Country)
-  }}
-  ?e a ?lower , ?higher .
-}}"""
-_SETTLE_LABELS = f"""
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-DELETE {{ ?e rdfs:label ?other }} INSERT {{ ?e skos:altLabel ?other }} WHERE {{
-  {{ SELECT ?e (MIN(STR(?l)) AS ?keep) WHERE {{ ?e rdfs:label ?l }}
-     GROUP BY ?e HAVING (COUNT(?l) > 1) }}
-  ?e rdfs:label ?other .
-  FILTER (STR(?other) != ?keep)
-}};
-DELETE {{ ?e skos:altLabel ?l }} WHERE {{ ?e rdfs:label ?l ; skos:altLabel ?l }}"""
-_ENTITIES = f"""
-PREFIX news: <{_NS}>
-PREFIX rdfs: <{RDFS}>
-SELECT ?e ?label (SAMPLE(?c) AS ?class) WHERE {{
-  ?e news:mention ?m ; rdfs:label ?label ; a ?c .
-  FILTER NOT EXISTS {{ ?e news:unnamed true }}
-}} GROUP BY ?e ?label"""
-_ENTITY_MENTIONS = f"""
-PREFIX news: <{_NS}>
-SELECT ?e ?a ?t ?s WHERE {{
-  ?e news:mention ?m . ?m news:article ?a ; news:text ?t ; news:sentence ?s .
-  FILTER NOT EXISTS {{ ?e news:unnamed true }}
-}}"""
-_ALT_LABELS = f"SELECT ?e ?l WHERE {{ ?e <{SKOS.altLabel}> ?l }}"
-_RES_EVENT = str(iri.RES) + "event/"
-_EVENT_PLACES = f"""
-PREFIX news: <{_NS}>
-SELECT DISTINCT ?x WHERE {{ VALUES ?role {{ news:place news:destination news:origin }} ?ev ?role ?x }}"""
-_EVENT_ACTORS = f"""
-PREFIX news: <{_NS}>
-SELECT DISTINCT ?x WHERE {{
-  VALUES ?role {{ news:actor news:participant news:target news:employer }} ?ev ?role ?x }}"""
-_EVENT_REPORTS = f"""
-PREFIX news: <{_NS}>
-PREFIX schema: <{SCHEMA}>
-SELECT ?ev ?cls ?art ?date ?pub WHERE {{
-  ?ev a ?cls ; news:evidence/news:article ?art .
-  OPTIONAL {{ ?ev news:date ?date }}
-  OPTIONAL {{ ?art schema:datePublished ?pub }}
-  FILTER (STRSTARTS(STR(?ev), "{_RES_EVENT}"))
-}}"""
-_PLACE_ROLES = {str(NEWS.place), str(NEWS.destination)}
-_EVENT_ROLES = f"""
-PREFIX news: <{_NS}>
-SELECT ?ev ?role ?x WHERE {{
-  VALUES ?role {{ news:actor news:target news:participant news:affectedGroup news:place
-                 news:destination }}
-  ?ev ?role ?x .
-  FILTER (STRSTARTS(STR(?ev), "{_RES_EVENT}"))
-}}"""
-# (event, report, class, first report): the event takes the first report's label, trigger and
-# factuality (Asserted when any report asserts it), every report's evidence and roles
-_CORROBORATE = f"""
-PREFIX news: <{_NS}>
-PREFIX rdfs: <{RDFS}>
-PREFIX schema: <{SCHEMA}>
-PREFIX xsd: <{XSD}>
-INSERT {{ ?event a ?cls ; news:report ?r ; news:evidence ?e ; ?role ?x }} WHERE {{
-  VALUES (?event ?r ?cls ?first) {{ $ROWS }}
-  {{ ?r news:evidence ?e }} UNION {{
-    VALUES ?role {{ news:actor news:target news:participant news:affectedGroup news:place
-                   news:destination news:origin news:instrument }}
-    ?r ?role ?x }}
-}};
-INSERT {{ ?event rdfs:label ?label ; news:trigger ?trigger }} WHERE {{
-  VALUES (?event ?r ?cls ?first) {{ $ROWS }}
-  FILTER (?r = ?first)
-  ?r rdfs:label ?label ; news:trigger ?trigger .
-}};
-INSERT {{ ?event news:factuality ?f }} WHERE {{
-  {{ SELECT ?event (IF(SUM(IF(?fr = news:Asserted, 1, 0)) > 0, news:Asserted, SAMPLE(?ff)) AS ?f)
-    WHERE {{
-      VALUES (?event ?r ?cls ?first) {{ $ROWS }}
-      ?r news:factuality ?fr . ?first news:factuality ?ff .
-    }} GROUP BY ?event }}
-}};
-INSERT {{ ?event news:reportCount ?n }} WHERE {{
-  {{ SELECT ?event (COUNT(DISTINCT ?r) AS ?n) WHERE {{ VALUES (?event ?r ?cls ?first) {{ $ROWS }} }}
-     GROUP BY ?event }}
-}};
-INSERT {{ ?event news:firstReported ?d }} WHERE {{
-  {{ SELECT ?event (MIN(?pub) AS ?d) WHERE {{
-      VALUES (?event ?r ?cls ?first) {{ $ROWS }}
-      ?r news:evidence/news:article/schema:datePublished ?pub .
-    }} GROUP BY ?event }}
-}};
-INSERT {{ ?event news:date ?d }} WHERE {{
-  {{ SELECT ?event (SAMPLE(?date) AS ?d) WHERE {{
-      VALUES (?event ?r ?cls ?first) {{ $ROWS }}
-      ?r news:date ?date .
-    }} GROUP BY ?event HAVING (COUNT(DISTINCT STR(?date)) = 1) }}
-}};
-DELETE {{ ?r a ?cls }} INSERT {{ ?r a news:EventReport }} WHERE {{
-  VALUES (?event ?r ?cls ?first) {{ $ROWS }}
-}}"""
-_SINGLE_REPORT = f"""
-PREFIX news: <{_NS}>
-PREFIX schema: <{SCHEMA}>
-PREFIX xsd: <{XSD}>
-INSERT {{ ?ev news:reportCount "1"^^xsd:integer }} WHERE {{ VALUES ?ev {{ $NODES }} }};
-INSERT {{ ?ev news:firstReported ?pub }} WHERE {{
-  VALUES ?ev {{ $NODES }}
-  {{ SELECT ?ev (MIN(?d) AS ?pub) WHERE {{
-       VALUES ?ev {{ $NODES }} ?ev news:evidence/news:article/schema:datePublished ?d }}
-     GROUP BY ?ev }}
-}}"""
+def article_graph(ex: ArticleExtraction) -> Graph:
+    """:func:`article_ntriples` as an rdflib Graph (for tests and small inputs)."""
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=article_ntriples(ex).decode("utf-8"), format="nt")
+    return graph
 
 
 class CorpusGraph:
     """The graph of a corpus, assembled in a pyoxigraph store (in memory unless given one).
 
-    ``add`` takes an extraction, ``add_ntriples`` a piece made earlier by
-    :func:`article_ntriples` (say, from a cache); ``settle`` then makes the corpus-wide
-    decisions. The result does not depend on the order pieces came in.
+    ``add`` takes an extraction, ``add_piece`` a :class:`kg.settle.Piece` made by a worker or
+    read from a cache, ``remove`` the content hash of an article to take out; ``settle`` then
+    makes the corpus-wide decisions where the changes reach (:func:`kg.settle.update_corpus`).
+    The result does not depend on the order pieces came in, nor on how many runs brought them.
+
+    ``store`` holds the settled graph (its default graph, nothing else); ``pieces`` each
+    article's piece in a named graph of its own; ``index``
+    (:class:`kg.corpus_index.CorpusIndex`) what the corpus steps need to work on what changed.
     """
 
-    def __init__(self, store: ox.Store | None = None):
-        """``store``: the (empty) store to assemble the graph in, say an on-disk one
-        (:class:`kg.store.StoreBuild`); by default a new in-memory store."""
+    def __init__(self, store: ox.Store | None = None, index=None, pieces: ox.Store | None = None):
+        """``store``: the store to assemble the graph in, say an on-disk one
+        (:class:`kg.store.StoreBuild`), empty or holding a graph this class settled, with its
+        ``index`` and ``pieces``; each by default a new in-memory one."""
+        from kg.corpus_index import CorpusIndex, index_errors
+
         self.store = ox.Store() if store is None else store
-        self.add_ntriples(_extractor_ntriples())
+        self.pieces = ox.Store() if pieces is None else pieces
+        self.index = CorpusIndex() if index is None else index
+        with index_errors(self.index.path):
+            self._live = self.index.hashes()
+        self._removed: set[str] = set()
+        self._staged: list[str] = []
+        self.last_update = None
+        if not self._live:
+            self.store.load(_extractor_ntriples(), ox.RdfFormat.N_TRIPLES)
+
+    def __contains__(self, content_hash: str) -> bool:
+        """Whether the article with this content hash is in the graph (or staged for it)."""
+        return content_hash in self._live and content_hash not in self._removed
 
     def add(self, ex: ArticleExtraction) -> None:
-        self.add_ntriples(article_ntriples(ex))
+        self.add_piece(article_piece(ex))
 
-    def add_ntriples(self, piece: bytes) -> None:
-        self.store.load(piece, ox.RdfFormat.N_TRIPLES)
+    def add_piece(self, piece) -> None:
+        """Stage one article's :class:`kg.settle.Piece`: its triples go into the store now, its
+        summary into the index; :meth:`settle` makes them part of the graph."""
+        h = piece.content_hash
+        self._removed.discard(h)
+        if h in self._live:
+            return
+        self.pieces.load(piece.ntriples, format=ox.RdfFormat.N_TRIPLES,
+                         to_graph=_piece_graph(h))
+        self.index.stage(piece.summary)
+        self._live.add(h)
+        self._staged.append(h)
+
+    def remove(self, content_hash: str) -> None:
+        """Take the article with this content hash out at the next :meth:`settle`."""
+        if content_hash in self._live:
+            self._removed.add(content_hash)
+
+    def hashes(self) -> set[str]:
+        """The content hashes of the articles of the graph."""
+        return self._live - self._removed
 
     def __len__(self) -> int:
         return len(self.store)
 
-    def settle(self) -> "CorpusGraph":
-        """One class per entity and one canonical name (:meth:`settle_names`), the nodes that
-        are one thing across articles joined (:meth:`resolve_entities`, see
-        :mod:`kg.resolve_corpus`), one event for the reports of one event across articles
-        (:meth:`corroborate_events`), and symmetric relations both ways (:meth:`_both_ways`)."""
-        self.settle_names()
-        self.resolve_entities()
-        self.store.update(_SETTLE_LABELS)
-        self.corroborate_events()
-        self._both_ways()
+    def settle(self, model=None) -> "CorpusGraph":
+        """One class per entity and one canonical name, the nodes that are one thing across
+        articles joined (:mod:`kg.resolve_corpus`), one event for the reports of one event across
+        articles (:mod:`kg.corroborate`), and symmetric relations both ways; only where the
+        articles added or removed since the last settle reach (:mod:`kg.settle`)."""
+        from kg.corpus_index import index_errors
+        from kg.settle import update_corpus
+
+        with index_errors(self.index.path):
+            self.last_update = update_corpus(self.store, self.pieces, self.index,
+                                             sorted(self._removed), model)
+            self.index.commit()
+        self._live -= self._removed
+        self._removed.clear()
+        self._staged.clear()
         return self
-
-    def event_reports(self) -> list:
-        """Every article's event node as a :class:`kg.corroborate.EventReport`."""
-        from kg.corroborate import EventReport
-
-        rows: dict[str, dict] = {}
-        for r in self.store.query(_EVENT_REPORTS):
-            rows[r["ev"].value] = {"cls": r["cls"].value.rsplit("#", 1)[-1], "art": r["art"].value,
-                                   "date": r["date"].value if r["date"] else None,
-                                   "pub": r["pub"].value if r["pub"] else None,
-                                   "who": set(), "where": set()}
-        for r in self.store.query(_EVENT_ROLES):
-            row = rows.get(r["ev"].value)
-            if row is not None and not r["x"].value.startswith(_RES_ENTITY + "unnamed/"):
-                row["where" if r["role"].value in _PLACE_ROLES else "who"].add(r["x"].value)
-        return [EventReport(node, row["cls"], row["art"], row["date"], frozenset(row["who"]),
-                            frozenset(row["where"]), row["pub"])
-                for node, row in sorted(rows.items())]
-
-    def corroborate_events(self) -> int:
-        """One ``news:Event`` for the reports of one event across articles
-        (:mod:`kg.corroborate`), and return how many events several articles report.
-
-        The event takes its class, the first report's label and trigger, every report's
-        evidence and role fillers, ``news:reportCount``, ``news:firstReported`` and a date only
-        when every dated report gives the same; each report becomes a ``news:EventReport`` linked
-        by ``news:report`` and keeps its own date, figures and evidence. An event one article
-        alone reports keeps its node, with ``news:reportCount 1``."""
-        from kg.corroborate import corroborate
-
-        reports = self.event_reports()
-        by_node = {r.node: r for r in reports}
-        groups = corroborate(reports)
-        rows, grouped = [], set()
-        for group in groups:
-            members = sorted((by_node[n] for n in group), key=lambda r: (r.published or "9999", r.node))
-            event = iri.reported_event_iri(members[0].cls, members[0].node)
-            for r in members:
-                rows.append(f"(<{event}> <{r.node}> <{_NS}{r.cls}> <{members[0].node}>)")
-                grouped.add(r.node)
-        if rows:
-            self.store.update(_CORROBORATE.replace("$ROWS", " ".join(rows)))
-        singles = " ".join(f"<{r.node}>" for r in reports if r.node not in grouped)
-        if singles:
-            self.store.update(_SINGLE_REPORT.replace("$NODES", singles))
-        return len(groups)
 
     def settle_names(self) -> "CorpusGraph":
-        """The first step of :meth:`settle`: one class per node (a place keeps its most specific
-        reading) and one canonical name (the others become skos:altLabel)."""
-        self.store.update(_SETTLE_TYPES)
-        self.store.update(_SETTLE_LABELS)
-        return self
+        """:meth:`settle` without joining nodes across articles (for training the resolver):
+        each node keeps its IRI, with one class and one name."""
+        from kg.resolve_corpus import PairModel
 
-    def _both_ways(self) -> None:
-        """A symmetric relation (``news:metWith``) holds both ways: its plain triple is written
-        in both directions, so SPARQL and Cypher find it from either end; the claim keeps the
-        direction the article gave."""
-        from kg.ontology import load_ontology
-
-        symmetric = " ".join(f"<{p}>" for p in sorted(load_ontology().symmetric))
-        if symmetric:
-            self.store.update(f"INSERT {{ ?b ?p ?a }} WHERE {{ VALUES ?p {{ {symmetric} }} "
-                              f"?a ?p ?b . FILTER (?a != ?b) }}")
+        shipped = PairModel.shipped()
+        return self.settle(PairModel(shipped.weights, shipped.bias, 2.0, shipped.features))
 
     def corpus_entities(self) -> list:
         """The named entities of the graph as :class:`kg.resolve_corpus.CorpusEntity` records:
         name, alternative names, class, mentions, articles, titles seen before the mentions,
-        and the other named entities of their articles."""
-        from kg.resolve_corpus import CorpusEntity, about_sport, is_country, titles_before
-
-        rows = {r["e"].value: (r["label"].value, r["class"].value)
-                for r in self.store.query(_ENTITIES)}
-        alt: dict[str, list[str]] = {}
-        for r in self.store.query(_ALT_LABELS):
-            if r["e"].value in rows:
-                alt.setdefault(r["e"].value, []).append(r["l"].value)
-        mentions: dict[str, int] = {}
-        articles: dict[str, set[str]] = {}
-        titles: dict[str, set[str]] = {}
-        in_article: dict[str, set[str]] = {}
-        sport: dict[str, int] = {}
-        for r in self.store.query(_ENTITY_MENTIONS):
-            e, a = r["e"].value, r["a"].value
-            mentions[e] = mentions.get(e, 0) + 1
-            sport[e] = sport.get(e, 0) + about_sport(r["s"].value)
-            articles.setdefault(e, set()).add(a)
-            in_article.setdefault(a, set()).add(e)
-            found = titles_before(r["t"].value, r["s"].value)
-            if found:
-                titles.setdefault(e, set()).update(found)
-        placed = {r["x"].value for r in self.store.query(_EVENT_PLACES)}
-        acted = {r["x"].value for r in self.store.query(_EVENT_ACTORS)}
-        out = []
-        for e, (label, cls) in sorted(rows.items()):
-            neighbours = set().union(*(in_article[a] for a in articles.get(e, ()))) - {e}
-            out.append(CorpusEntity(e, label, cls.rsplit("#", 1)[-1], mentions.get(e, 0),
-                                    tuple(sorted(alt.get(e, ()))), frozenset(articles.get(e, ())),
-                                    frozenset(titles.get(e, ())), frozenset(neighbours),
-                                    is_country(label), 2 * sport.get(e, 0) > mentions.get(e, 0),
-                                    e in placed, e in acted))
-        return out
-
-    def resolve_entities(self, model=None) -> int:
-        """Join the nodes :func:`kg.resolve_corpus.resolve_entities` finds to be one thing, and
-        return how many went. Each kept node takes its group's class and keeps the IRIs of the
-        others as ``owl:sameAs`` aliases, so links into the graph made before stay good."""
-        from kg.resolve_corpus import resolve_entities
-
-        decided = resolve_entities(self.corpus_entities(), model)
-        pairs = {old: new for old, (new, _cls) in decided.items() if old != new}
-        if not decided:
-            return 0
-        kept = {new: cls for _old, (new, cls) in decided.items()}
-        values = " ".join(f"(<{node}> <{_NS}{cls}>)" for node, cls in sorted(kept.items()))
-        self.store.update(f"""
-DELETE {{ ?e a ?t }} WHERE {{ VALUES (?e ?c) {{ {values} }} ?e a ?t . FILTER (?t != ?c) }};
-INSERT {{ ?e a ?c }} WHERE {{ VALUES (?e ?c) {{ {values} }} }}""")
-        self._merge(pairs)
-        same = " ".join(f"(<{new}> <{old}>)" for old, new in sorted(pairs.items()))
-        if same:
-            self.store.update(f"INSERT {{ ?new <{OWL.sameAs}> ?old }} WHERE {{ "
-                              f"VALUES (?new ?old) {{ {same} }} }}")
-        return len(pairs)
-
-    def _merge(self, pairs: dict[str, str]) -> None:
-        """Move every triple of each old node onto its new one: its names become altLabels, its
-        classes go, and triples that point at it point at the new node."""
-        if not pairs:
-            return
-        values = " ".join(f"(<{old}> <{new}>)" for old, new in pairs.items())
-        self.store.update(f"""
-PREFIX rdf: <{RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-DELETE {{ ?old ?p ?o }} INSERT {{ ?new ?q ?o }} WHERE {{
-  VALUES (?old ?new) {{ {values} }}
-  ?old ?p ?o .
-  BIND (IF(?p = rdfs:label, skos:altLabel, ?p) AS ?q)
-  FILTER (?p != rdf:type)
-}};
-DELETE {{ ?old a ?t }} WHERE {{ VALUES (?old ?new) {{ {values} }} ?old a ?t }};
-DELETE {{ ?s ?p ?old }} INSERT {{ ?s ?p ?new }} WHERE {{
-  VALUES (?old ?new) {{ {values} }}
-  ?s ?p ?old .
-}}""")
+        and the other named entities of their articles (read from the index)."""
+        return [rec for rec in map(self.index.entity, self.index.all_entities())
+                if rec is not None]
 
     def to_rdflib(self) -> Graph:
         from kg.serialize import from_oxigraph
@@ -528,11 +359,31 @@ DELETE {{ ?s ?p ?old }} INSERT {{ ?s ?p ?new }} WHERE {{
         return graph
 
 
-def _extractor_ntriples() -> bytes:
-    from kg.serialize import to_oxigraph
+def _piece_graph(content_hash: str) -> ox.NamedNode:
+    from kg.settle import piece_graph
 
-    return ox.serialize(to_oxigraph(_ArticleWriter().graph, quads=False, ordered=False),
-                        format=ox.RdfFormat.N_TRIPLES)
+    return piece_graph(content_hash)
+
+
+def article_piece(ex: ArticleExtraction):
+    """The :class:`kg.settle.Piece` of one extraction: its N-Triples and their summary."""
+    from kg.corpus_index import summarise
+    from kg.settle import Piece
+
+    nt = article_ntriples(ex)
+    return Piece(ex.article.content_hash, nt, summarise(nt, ex.article.content_hash))
+
+
+def piece_of_ntriples(ntriples: bytes, content_hash: str):
+    """The :class:`kg.settle.Piece` of N-Triples made earlier (say, kept in a cache)."""
+    from kg.corpus_index import summarise
+    from kg.settle import Piece
+
+    return Piece(content_hash, ntriples, summarise(ntriples, content_hash))
+
+
+def _extractor_ntriples() -> bytes:
+    return _ArticleWriter().ntriples()
 
 
 def extraction_graph(extractions) -> Graph:

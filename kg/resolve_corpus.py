@@ -533,10 +533,16 @@ def resolve_entities(entities: Sequence[CorpusEntity], model: PairModel | None =
     """
     model = model or PairModel.shipped()
     ordered = sorted(entities, key=lambda e: e.node)  # the order of the input never matters
-    groups = cluster(ordered, scored_pairs(ordered, model),
-                     model.threshold if threshold is None else threshold)
+    return decide_groups(ordered, scored_pairs(ordered, model),
+                         model.threshold if threshold is None else threshold)
+
+
+def decide_groups(ordered: Sequence[CorpusEntity], scored: Iterable[tuple[float, int, int]],
+                  threshold: float) -> dict[str, tuple[str, str]]:
+    """:func:`cluster` ``ordered`` (nodes in IRI order) by its ``scored`` pairs, and give
+    ``{node: (kept node, class)}`` for every node of a group of two or more."""
     out = {}
-    for members in groups:
+    for members in cluster(ordered, scored, threshold):
         if len(members) < 2:
             continue
         keep, cls = representative([ordered[i] for i in members])

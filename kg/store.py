@@ -5,13 +5,19 @@
 they open a graph file, without parsing anything. Layout::
 
     graph.kg/
-        kg-store.json    what the directory is (format, kg version, triple count)
-        oxigraph/        the pyoxigraph store
+        kg-store.json    what the directory is (format, kg version, triple count, fingerprint)
+        oxigraph/        the pyoxigraph store of the graph of record (its default graph only)
+        pieces/          a pyoxigraph store of each article's piece, a named graph each
+        index.sqlite     what the corpus steps need to work on what changed (kg.corpus_index)
 
-A build fills a new store beside the old one (``.graph.kg.partial-PID``) and swaps it in only
-when it is complete, so a killed build leaves the previous store as it was; the next build
-removes the leftover and does the work again (with ``--cache``, only the extraction it had not
-committed).
+A build brings the store up to date with its inputs: articles it holds are not read again, new
+ones are added, gone ones taken out, and the corpus steps run only where those reach
+(:mod:`kg.settle`); with nothing new the store is not touched. It works on a copy beside the old
+store (``.graph.kg.partial-PID``: a RocksDB checkpoint, hard links, and a copy of the index)
+and swaps it in only when it is complete, so a killed build leaves the previous store as it
+was; the next build removes the leftover and does the work again (with ``--cache``, only the
+extraction it had not committed). A store written by another version of kg's extraction or
+corpus code (its fingerprint differs) is built again from scratch.
 """
 
 from __future__ import annotations
@@ -25,6 +31,26 @@ import pyoxigraph as ox
 
 MARKER = "kg-store.json"
 FORMAT = "kg pyoxigraph store"
+LAYOUT = 2  # 2: with pieces/ and index.sqlite, so builds can be incremental
+INDEX = "index.sqlite"
+
+# the code and data whose change can change the settled graph of the same pieces
+_CORPUS_SOURCES = ("corpus_index.py", "settle.py", "resolve_corpus.py", "corroborate.py",
+                   "disjoint_sets.py", "rdf.py", "data")
+
+
+def store_fingerprint(model: str | None = None, min_confidence: float | None = None) -> str:
+    """A short hash of the extractor (:func:`kg.cache.extractor_fingerprint`), of the corpus
+    steps' code and data and of the ontology: a store made under another is built again."""
+    import hashlib
+
+    from kg.cache import extractor_fingerprint, hash_sources
+    from kg.namespaces import ONTOLOGY_FILE
+
+    h = hashlib.sha256(extractor_fingerprint(model, min_confidence).encode())
+    hash_sources(h, _CORPUS_SOURCES)
+    h.update(ONTOLOGY_FILE.read_bytes())
+    return h.hexdigest()[:16]
 
 
 class NotAStore(ValueError):
@@ -53,17 +79,21 @@ def describe(path: str | os.PathLike) -> dict:
 
 
 class StoreBuild:
-    """A new store for ``target``, filled aside and swapped in by :meth:`commit`::
+    """The store at ``target`` brought up to date aside and swapped in by :meth:`commit`::
 
-        build = StoreBuild("graph.kg")
-        corpus = CorpusGraph(build.store)
+        build = StoreBuild("graph.kg", store_fingerprint())
+        build.live                  # content hashes of the articles the store holds
+        corpus = CorpusGraph(*build.open())  # on a copy of it (made on the first call)
         ...
+        del corpus
         build.commit()      # graph.kg/ now holds the new graph; the old one is gone
 
-    ``target`` must be absent, empty, or a kg store (never a file or another directory).
+    ``target`` must be absent, empty, or a kg store (never a file or another directory). A kg
+    store of the same layout and ``fingerprint`` is the starting point; any other is built
+    again from nothing. :meth:`commit` without an :meth:`open` call changes nothing.
     """
 
-    def __init__(self, target: str | os.PathLike):
+    def __init__(self, target: str | os.PathLike, fingerprint: str | None = None):
         self.target = Path(target)
         if self.target.exists() and not is_store(self.target) and not (
                 self.target.is_dir() and not any(self.target.iterdir())):
@@ -73,18 +103,71 @@ class StoreBuild:
         for leftover in parent.glob(f".{self.target.name}.partial-*"):  # of a killed build
             shutil.rmtree(leftover, ignore_errors=True)
         self.partial = parent / f".{self.target.name}.partial-{os.getpid()}"
-        self.partial.mkdir()
-        self.store = ox.Store(str(self.partial / "oxigraph"))
+        self.fingerprint = fingerprint
+        self.live: set[str] = set()
+        self.previous_triples = 0
+        self.previous = False
+        if is_store(self.target) and fingerprint is not None:
+            about = describe(self.target)
+            if (about.get("layout") == LAYOUT and about.get("fingerprint") == fingerprint
+                    and (self.target / INDEX).is_file() and (self.target / "pieces").is_dir()):
+                import sqlite3
+
+                self.previous = True
+                self.previous_triples = about.get("triples", 0)
+                uri = (self.target / INDEX).absolute().as_uri() + "?mode=ro"
+                with sqlite3.connect(uri, uri=True) as db:
+                    self.live = {h for (h,) in db.execute("SELECT hash FROM article")}
+                db.close()
+        self._opened = None
+
+    def open(self) -> tuple:
+        """``(store, index, pieces)`` to bring up to date (see :class:`kg.rdf.CorpusGraph`): a
+        checkpoint of the old store when it is the starting point, else new empty ones."""
+        if self._opened is None:
+            import sqlite3
+
+            from kg.corpus_index import CorpusIndex
+
+            self.partial.mkdir()
+            if self.previous:
+                for name in ("oxigraph", "pieces"):
+                    old = ox.Store.read_only(str(self.target / name))
+                    old.backup(str(self.partial / name))
+                    del old
+                src = sqlite3.connect((self.target / INDEX).absolute().as_uri() + "?mode=ro",
+                                      uri=True)
+                dst = sqlite3.connect(self.partial / INDEX)
+                src.backup(dst)
+                src.close()
+                dst.close()
+            self._opened = (ox.Store(str(self.partial / "oxigraph")),
+                            CorpusIndex(self.partial / INDEX),
+                            ox.Store(str(self.partial / "pieces")))
+        return self._opened
+
+    @property
+    def store(self) -> ox.Store:
+        """The store of the new graph of record (see :meth:`open`)."""
+        return self.open()[0]
 
     def commit(self) -> Path:
         """Flush the new store and put it where ``target`` was; returns ``target``."""
         from kg import __version__
 
-        self.store.flush()
-        count = len(self.store)
-        del self.store  # close the RocksDB files before the directory moves
+        if self._opened is None:  # nothing changed
+            return self.target
+        store, index, pieces = self._opened
+        self._opened = None
+        store.flush()
+        pieces.flush()
+        count = len(store)
+        articles = len(index.hashes())
+        index.close()
+        del store, pieces  # close the RocksDB files before the directory moves
         with open(self.partial / MARKER, "w", encoding="utf-8") as f:
-            json.dump({"format": FORMAT, "kg": __version__, "triples": count}, f)
+            json.dump({"format": FORMAT, "kg": __version__, "triples": count, "layout": LAYOUT,
+                       "fingerprint": self.fingerprint, "articles": articles}, f)
             f.write("\n")
         old = None
         if self.target.exists():
@@ -97,5 +180,11 @@ class StoreBuild:
 
     def abandon(self) -> None:
         """Remove the new store (a build that failed or read nothing)."""
-        self.__dict__.pop("store", None)
+        opened, self._opened = self._opened, None
+        if opened is not None:
+            try:
+                opened[1].db.close()
+            except Exception:
+                pass
+            del opened
         shutil.rmtree(self.partial, ignore_errors=True)

@@ -107,3 +107,27 @@ def test_an_input_with_no_article_leaves_the_store_as_it_was(tmp_path):
     # and in Python the graph returned is the one kept there
     assert kg.build([str(empty)], store=store).sparql(PLACES).rows == [("Tehran",)]
     assert not list(tmp_path.glob(".graph.kg.partial-*"))
+
+
+def test_a_store_is_brought_up_to_date_and_left_alone_when_nothing_is_new(tmp_path):
+    store, scratch = tmp_path / "graph.kg", tmp_path / "scratch.kg"
+    three = "Turkish Foreign Minister Hakan Fidan met Ismail Haniyeh in Doha.\n"
+    first = kg.build([_corpus(tmp_path, ONE, TWO)], date="2024-03-26", store=store)
+    assert first.report.unchanged == 0 and first.report.articles == 2
+    del first
+    stamp = (store / MARKER).stat().st_mtime_ns
+    again = kg.build([_corpus(tmp_path, ONE, TWO)], date="2024-03-26", store=store)
+    assert again.report.unchanged == 2 and again.report.articles == 2
+    assert (store / MARKER).stat().st_mtime_ns == stamp  # nothing new: the store is untouched
+    del again
+    # one article changed, one new: only those two are read
+    changed = _corpus(tmp_path, ONE, TWO.replace("Paris", "Rome"), three)
+    update = kg.build([changed], date="2024-03-26", store=store)
+    assert update.report.unchanged == 1 and update.report.removed == 1
+    assert update.sparql(PLACES).rows == [("Rome",), ("Tehran",)]
+    del update
+    kg.build([changed], date="2024-03-26", store=scratch)
+    runner = CliRunner()
+    for source in (store, scratch):
+        assert runner.invoke(main, ["export", str(source), "-o", f"{source}.nt"]).exit_code == 0
+    assert _ntriples(f"{store}.nt") == _ntriples(f"{scratch}.nt")
