@@ -225,6 +225,52 @@ def test_participial_and_coordinated_casualty_figures(extract):
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text", [
+    # sentences of our own writing
+    "The former minister, who led the party from 1997 to 2001, has died.",
+    "The 1800 GMT deadline for the bids passed quietly.",
+    "At 3-1 down the visitors were dead and buried.",
+    "The doubles was a dead rubber after the hosts took the first three matches.",
+    # BBC politics/308, entertainment/198, entertainment/276, sport/466 and sport/150
+    "Sir Anthony Meyer, the Tory backbencher who challenged Margaret Thatcher for the party "
+    "leadership in 1989, has died.",
+    "Keaveney, who played Brookside's Marie Jackson when the Channel 4 soap began in 1982, died "
+    "on Saturday.",
+    "The judge agreed to extend his 2200 GMT curfew deadline by two hours so he could play the "
+    "Brixton gig.",
+    "Mardy Fish beat Tommy Robredo 7-6 (8-6) 6-2 in the final dead rubber to cut Spain's winning "
+    "margin to 3-2.",
+    "Forest played with a lot of players behind the ball in the first half, but at 2-0 they were "
+    "dead and buried.",
+    "The reporter was killed 2 days ago in Gaza.",
+])
+def test_years_times_scores_and_dead_rubbers_are_no_casualty_figures(extract, text):
+    assert not [e for e in extract(text).events if e.type == "CasualtyReport"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, counts", [
+    ("The car bomb killed 14 soldiers and injured 20 others outside the base.", (14, 20, False)),
+    # BBC entertainment/054: the injuries were read as 250 and the deaths lost
+    ("Investigating the blasts which killed more than 250 people and wounded 1,000, the film Black "
+     "Friday had been due to open across India on Friday.", (250, 1000, True)),
+    # BBC business/346 and business/398: tsunami tolls the rule did not read before
+    ("Insurers have sought to calm fears that they face huge losses after an earthquake and giant "
+     "waves killed at least 38,000 people in southern Asia.", (38000, None, True)),
+    ("Sri Lanka faces a bill for reconstruction after the tsunami which killed more than 30,000 of "
+     "its people, its central bank says.", (30000, None, True)),
+    # BBC business/262 and politics/290, which were right before and stay so
+    ("More than 23,000 people have been killed following a massive underwater earthquake.",
+     (23000, None, True)),
+    ("Forsyth says 3000 died over 30 years of terrorism.", (3000, None, False)),
+])
+def test_finite_verb_before_its_figures(extract, text, counts):
+    report = next(e for e in extract(text).events if e.type == "CasualtyReport")
+    assert (report.death_count, report.injury_count, report.at_least) == counts
+    assert report.trigger.text == report.trigger.text.strip(" ,.")
+
+
+@pytest.mark.model
 def test_events_have_calibrated_model_confidence(extract):
     ex = extract("A car bomb exploded outside the police station in Kirkuk.")
     attack = next(e for e in ex.events if e.type == "Attack")
