@@ -99,7 +99,7 @@ class KnowledgeGraph(EmbeddedGraph):
         ``networkx.MultiDiGraph`` that embedded Cypher, Neo4j and GraphML see."""
         from kg.property_graph import to_property_graph
 
-        return to_property_graph(self.graph)
+        return to_property_graph(self.store)
 
     def to_neo4j(self, uri: str, auth: tuple[str, str] = ("neo4j", ""),
                  database: str | None = None, batch_size: int | None = None):
@@ -108,7 +108,7 @@ class KnowledgeGraph(EmbeddedGraph):
         from kg.neo4j_store import DEFAULT_BATCH_SIZE, Neo4jStore
 
         with Neo4jStore(uri, auth[0], auth[1], database) as store:
-            return store.load(self.graph, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+            return store.load(self.store, batch_size=batch_size or DEFAULT_BATCH_SIZE)
 
     def serialize(self, destination: str | os.PathLike | Any = None,
                   format: str | None = None) -> str | None:
@@ -136,7 +136,7 @@ class KnowledgeGraph(EmbeddedGraph):
         """Draw the graph into ``output`` (see :func:`kg.viz.write_viz` for ``options``)."""
         from kg.viz import write_viz
 
-        return write_viz(self.graph, output, **options)
+        return write_viz(self.store, output, **options)
 
     def serve(self, host: str = "127.0.0.1", port: int = 8000, **options) -> None:
         """Answer SPARQL at ``http://host:port/sparql`` and serve the pages until interrupted

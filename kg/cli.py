@@ -170,7 +170,7 @@ def export(graph, output, fmt):
     source = read_graph_file(graph)
     with _known_errors():
         if output.endswith(".graphml") and fmt is None:
-            write_graphml(source.graph, output)
+            write_graphml(source.store, output)
         elif output == "-":
             source.serialize(sys.stdout.buffer, format=fmt or "ttl")
         else:

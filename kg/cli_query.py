@@ -157,7 +157,7 @@ def load(graph, neo4j_uri, user, password, database, batch_size):
     from kg.neo4j_store import Neo4jConnectionError
     from kg.query import QueryError
 
-    rdf = read_graph_file(graph).graph
+    rdf = read_graph_file(graph).store  # projected with SPARQL: no rdflib graph is made
     with _open_store(neo4j_uri, user, password, database) as store:
         try:
             report = store.load(rdf, batch_size=batch_size)

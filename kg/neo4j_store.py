@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import cypher_statements as cypher
@@ -234,9 +235,10 @@ class Neo4jStore:
         record = self._run(cypher.count_nodes_and_relationships()).records[0]
         return record["nodes"], record["relationships"]
 
-    def load(self, graph: Graph, batch_size: int = DEFAULT_BATCH_SIZE,
+    def load(self, graph: Graph | ox.Store, batch_size: int = DEFAULT_BATCH_SIZE,
              workers: int = DEFAULT_WORKERS) -> LoadReport:
-        """Load the property-graph projection of an RDF graph."""
+        """Load the property-graph projection of an RDF graph: a pyoxigraph store (read with
+        SPARQL, :func:`kg.property_graph.property_graph_records`) or an rdflib graph."""
         return self.load_property_graph(to_property_graph(graph), batch_size=batch_size,
                                         workers=workers)
 

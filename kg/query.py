@@ -2,10 +2,10 @@
 
 - SPARQL runs on pyoxigraph (an embedded RDF store, far faster than rdflib's SPARQL), with the
   prefixes ``news rdf rdfs xsd schema prov skos`` predeclared.
-- Cypher runs on the property-graph projection (:mod:`kg.property_graph`) through grand-cypher.
-  grand-cypher reads a subset of Cypher; see docs/queries.md. Two small bridges keep a query
-  portable to Neo4j: dates are ISO strings in the embedded view, and ``date("2024-03-26")``
-  literals become ``"2024-03-26"`` before parsing.
+- Cypher runs on the property-graph projection (:mod:`kg.property_graph`) loaded into Ladybug,
+  an embedded graph database (:mod:`kg.embedded_cypher` says how a query is read as on Neo4j:
+  dates are ISO strings in the embedded view, and ``date("2024-03-26")`` literals become
+  ``"2024-03-26"``).
 - Neo4j queries are run by :mod:`kg.neo4j_store` and come back as the same :class:`QueryResult`.
 
 Values in a result are plain JSON values: str, int, float, bool, None, lists and dicts, with
@@ -23,7 +23,6 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
@@ -34,18 +33,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.property_graph import LABELS, to_property_graph
+from kg.query_result import (_NAMESPACES, IRI, NEO4J_HINT, QueryError, QueryResult,  # noqa: F401
+                             QuerySyntaxError, UnsupportedFeature, cypher_parameters)
 
-SPARQL_PREFIXES = {
-    "news": "https://w3id.org/kg-news/ontology#",
-    "res": "https://w3id.org/kg-news/resource/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
-_COMPACT = sorted(SPARQL_PREFIXES.items(), key=lambda kv: -len(kv[1]))
+SPARQL_PREFIXES = dict(_NAMESPACES)
 FORMATS = ("table", "json", "csv", "tsv")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdf")
 """How ``kg query`` may write the result of a CONSTRUCT or DESCRIBE (table means ttl, json
@@ -56,48 +47,6 @@ _INTEGER_TYPES = {_XSD + t for t in ("integer", "int", "long", "short", "byte", 
                                       "positiveInteger", "negativeInteger", "nonPositiveInteger",
                                       "unsignedInt", "unsignedLong", "unsignedShort")}
 _FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
-
-
-class QuerySyntaxError(ValueError):
-    """A query that does not parse; the message names the line and column."""
-
-
-class QueryError(RuntimeError):
-    """A query that parsed but could not run (an unsupported feature, a type clash)."""
-
-
-class UnsupportedFeature(QueryError):
-    """Valid Cypher that the embedded engine cannot run; Neo4j can (``--neo4j``)."""
-
-
-class IRI(str):
-    """A value that is an IRI (a string everywhere, written as a compact name in tables)."""
-
-    __slots__ = ()
-
-    def compact(self) -> str:
-        """``news:visited``, ``res:entity/person/ismail-haniyeh``, or the IRI itself."""
-        for prefix, ns in _COMPACT:
-            if self.startswith(ns) and len(self) > len(ns):
-                return f"{prefix}:{self[len(ns):]}"
-        return str(self)
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """Columns and rows of plain values, whichever engine produced them.
-
-    A SPARQL CONSTRUCT or DESCRIBE also keeps its ``triples`` (pyoxigraph terms), to be written
-    as RDF; its rows are then ``subject predicate object``.
-    """
-
-    columns: list[str]
-    rows: list[tuple[Any, ...]]
-    triples: list | None = None
-
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as objects mapping each column to its value."""
-        return [dict(zip(self.columns, row)) for row in self.rows]
 
 
 class QueryFileNotFound(FileNotFoundError):
@@ -326,225 +275,24 @@ def run_sparql(store: ox.Store, query: str, params: dict[str, Any] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
-# Cypher on the networkx projection
+# Cypher, embedded (kg.embedded_cypher) or on Neo4j
 
-_CYPHER_TOKENS = re.compile(
-    r'"(?:[^"\\]|\\.)*"'            # a double-quoted string: left alone
-    r"|'((?:[^'\\]|\\.)*)'"       # a single-quoted string: becomes double-quoted
-    r"|//[^\n]*"                     # a comment: dropped
-    r"|\bdate\(\s*[\"']([0-9]{4}-[0-9]{2}-[0-9]{2})[\"']\s*\)"  # date("...") -> "..."
-    r"|\$(\w+)"                      # a parameter
-    r"|\b(count)\s*\(\s*\*\s*\)"        # count(*)
-    r"|(?<![.\w])(OPTIONAL\s+MATCH|WITH|UNWIND|CALL|MERGE|CREATE|DELETE|DETACH|SET|REMOVE|UNION"
-    r"|FOREACH|LOAD\s+CSV|EXISTS\s*\()\b",
-    re.I)
-_FIRST_VARIABLE = re.compile(r"\bMATCH\s*\(\s*([A-Za-z_]\w*)", re.I)
-NEO4J_HINT = "run it on Neo4j with --neo4j (after kg load GRAPH --neo4j URI)"
+def run_cypher(pg: nx.MultiDiGraph, query: str, *, params: dict[str, Any] | None = None
+               ) -> QueryResult:
+    """Run Cypher on a networkx property-graph projection (:func:`to_property_graph`), loaded
+    into the embedded engine for this one query (:class:`kg.embedded_cypher.CypherGraph`, which
+    says what it reads and what it refuses). A graph that is queried more than once is better
+    held as an :class:`EmbeddedGraph`, which loads it once."""
+    from kg.embedded_cypher import CypherGraph, records_of_networkx
 
-
-def _cypher_literal(value: Any) -> str:
-    value = plain_value(value)
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    raise QueryError(f"the embedded engine takes text, numbers, booleans and dates as "
-                     f"parameters, not {type(value).__name__}; {NEO4J_HINT}")
-
-
-def cypher_parameters(query: str) -> list[str]:
-    """The ``$name`` parameters a Cypher query uses (outside its strings and comments)."""
-    return list(dict.fromkeys(m.group(3) for m in _CYPHER_TOKENS.finditer(query) if m.group(3)))
-
-
-def bridge_cypher(query: str, params: dict[str, Any] | None = None) -> str:
-    """Cypher as grand-cypher reads it: single-quoted strings double-quoted, comments dropped,
-    ``date("2024-03-26")`` as the ISO string the embedded view holds, ``$name`` parameters as
-    literals (quoted by :func:`json.dumps`; one given no value is null), ``count(*)`` as a count
-    of the first matched node.
-    Features it does not have (WITH, OPTIONAL MATCH, UNWIND, writes...) raise
-    :class:`UnsupportedFeature`, naming them."""
-    params = params or {}
-    used: set[str] = set()
-
-    def bridge(m: re.Match) -> str:
-        text = m.group(0)
-        if text.startswith('"'):
-            return text
-        if m.group(1) is not None:
-            inner = re.sub(r"\\(.)", lambda e: e.group(1) if e.group(1) in "'\\" else e.group(0),
-                           m.group(1))
-            return json.dumps(inner, ensure_ascii=False)
-        if text.startswith("//"):
-            return ""
-        if m.group(2):
-            return f'"{m.group(2)}"'
-        if m.group(3):  # a parameter given no value is null, as kg passes it to Neo4j
-            used.add(m.group(3))
-            return _cypher_literal(params.get(m.group(3)))
-        if m.group(4):
-            first = _FIRST_VARIABLE.search(query)
-            if first is None:
-                raise UnsupportedFeature("the embedded Cypher engine counts rows with "
-                                         "count(variable): name the first node of the MATCH, or "
-                                         + NEO4J_HINT)
-            return f"COUNT({first.group(1)})"
-        feature = re.sub(r"\s+", " ", m.group(5)).rstrip("( ").upper()
-        raise UnsupportedFeature(f"the embedded Cypher engine does not support {feature}; "
-                                 + NEO4J_HINT)
-
-    bridged = _CYPHER_TOKENS.sub(bridge, query)
-    unused = sorted(set(params) - used)
-    if unused:
-        raise QueryError(f"the query has no parameter {', '.join('$' + u for u in unused)}")
-    return bridged
-
-
-def embedded_view(pg: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The projection as grand-cypher sees it: dates as ISO strings (they compare in order)."""
-    def iso(value: Any) -> Any:
-        return value.isoformat() if isinstance(value, (date, datetime)) else value
-
-    view = nx.MultiDiGraph()
-    for node, data in pg.nodes(data=True):
-        view.add_node(node, **{k: iso(v) for k, v in data.items()})
-    for u, v, key, data in pg.edges(keys=True, data=True):
-        view.add_edge(u, v, key=key, **{k: iso(x) for k, x in data.items()})
-    return view
-
-
-def pattern_view(view: nx.MultiDiGraph, query: str, tree=None) -> nx.MultiDiGraph:
-    """The part of ``view`` a query's patterns can match, when they say which: if every
-    relationship pattern names its types and every pattern of a node alone names its labels,
-    only edges of those types (with their ends) and nodes of those labels can take part in a
-    match, so the rest is left out before grand-cypher searches (it scans the whole graph for
-    each pattern). Otherwise ``view`` itself. ``query`` is bridged Cypher; ``tree`` its parse,
-    when the caller has it."""
-    from grandcypher import _GrandCypherGrammar
-    from lark import Tree
-
-    if re.search(r"\[[^\]]*\*", query):
-        return view  # a variable-length pattern may match zero hops: a node with no such edge
-    tree = tree if tree is not None else _GrandCypherGrammar.parse(query)
-
-    def types(node) -> set[str] | None:
-        found = [c for c in node.children if isinstance(c, Tree) and c.data == "type_list"]
-        return {str(t) for t in found[0].children} if found else None
-
-    edge_types: set[str] = set()
-    node_labels: set[str] = set()
-    for clause in tree.iter_subtrees():
-        if clause.data not in ("match_clause", "optional_match_clause"):
-            continue
-        edges = [c for c in clause.children if isinstance(c, Tree) and c.data == "edge_match"]
-        nodes = [c for c in clause.children if isinstance(c, Tree) and c.data == "node_match"]
-        for edge in edges:
-            typed = types(edge)
-            if not typed:
-                return view  # (a)-->(b) may use any relationship
-            edge_types |= typed
-        if not edges:
-            for node in nodes:
-                labels = types(node)
-                if not labels:
-                    return view  # (n) alone may be any node
-                node_labels |= labels
-        else:  # a labelled node on a path is reached through its typed edges
-            for node in nodes:
-                node_labels |= types(node) or set()
-    if not edge_types and not node_labels:
-        return view
-    part = nx.MultiDiGraph()
-    for node, data in view.nodes(data=True):
-        if node_labels & data.get("__labels__", set()):
-            part.add_node(node, **data)
-    for u, v, key, data in view.edges(keys=True, data=True):
-        if edge_types & set(data.get("__labels__", ())):
-            for end in (u, v):
-                if end not in part:
-                    part.add_node(end, **view.nodes[end])
-            part.add_edge(u, v, key=key, **data)
-    return part
-
-
-def _return_aliases(tree) -> list[str]:
-    """The ``AS`` names of the RETURN clause of a parsed query, in order (empty when an item has
-    none).
-
-    Also refuses undirected relationship patterns, which grand-cypher parses but never matches
-    on a directed graph: a silent empty result would be wrong.
-    """
-    from lark import Token, Tree
-
-    for edge in tree.find_data("edge_match"):
-        arrows = {c.type for c in edge.children if isinstance(c, Token)}
-        if not arrows & {"LEFT_ANGLE", "RIGHT_ANGLE"}:
-            raise UnsupportedFeature("the embedded Cypher engine does not support undirected "
-                                     "relationship patterns (they would never match): write -> "
-                                     f"or <-, or {NEO4J_HINT}")
-    names = []
-    for item in tree.find_data("return_item"):
-        alias = item.children[-1]
-        if not (isinstance(alias, Tree) and alias.data == "alias"):
-            return []
-        names.append(str(alias.children[0]))
-    return names
-
-
-def run_cypher(pg: nx.MultiDiGraph, query: str, *, prepared: bool = False,
-               params: dict[str, Any] | None = None) -> QueryResult:
-    """Run Cypher on a property-graph projection with grand-cypher (:func:`bridge_cypher` says
-    what it reads and what it refuses).
-
-    ``prepared`` says ``pg`` is already an :func:`embedded_view` (saves a copy per query).
-    """
-    from grandcypher import GrandCypher
-    from lark.exceptions import UnexpectedInput, VisitError
-
-    view = pg if prepared else embedded_view(pg)
-    query = bridge_cypher(query, params)
-    try:
-        from grandcypher import _GrandCypherGrammar
-
-        tree = _GrandCypherGrammar.parse(query)
-        aliases = _return_aliases(tree)
-        raw = GrandCypher(pattern_view(view, query, tree)).run(query)
-    except UnexpectedInput as exc:
-        if exc.line > 0:
-            line, column = exc.line, exc.column
-            context = exc.get_context(query).rstrip()
-        else:  # the query ended too early
-            lines = query.rstrip().splitlines() or [""]
-            line, column, context = len(lines), len(lines[-1]) + 1, "unexpected end of query"
-        raise QuerySyntaxError(
-            f"the embedded Cypher engine cannot read this query at line {line}, column {column}: "
-            f"a syntax error, or Cypher beyond the subset it reads (docs/queries.md); if it is "
-            f"valid Cypher, {NEO4J_HINT}:\n{context}") from None
-    except VisitError as exc:
-        raise UnsupportedFeature(f"the embedded Cypher engine does not support this query "
-                                 f"({exc.orig_exc}); {NEO4J_HINT}") from None
-    except (QuerySyntaxError, QueryError):
-        raise
-    except (TypeError, KeyError, ValueError) as exc:
-        raise QueryError(f"Cypher query failed on the embedded graph: "
-                         f"{type(exc).__name__}: {exc}") from None
-    by_name = {str(c): v for c, v in raw.items()}
-    # grand-cypher may reorder columns (functions first); restore the RETURN order.
-    columns = aliases if sorted(aliases) == sorted(by_name) else list(by_name)
-    values = [by_name[c] for c in columns]
-    rows = [tuple(plain_value(v[i]) for v in values) for i in range(len(values[0]))] if values else []
-    return QueryResult(columns, rows)
+    return CypherGraph(records_of_networkx(pg)).run(query, params)
 
 
 # ---------------------------------------------------------------------------------------------
 # Files in, results out
 
 class EmbeddedGraph:
-    """A graph queried in-process: SPARQL on pyoxigraph, Cypher on the networkx projection.
+    """A graph queried in-process: SPARQL on pyoxigraph, Cypher on its projection in Ladybug.
 
     Shares its query interface (``sparql``, ``cypher``, the ``supports_*`` flags) with
     :class:`kg.neo4j_store.Neo4jStore`. Made from an rdflib graph, a file, or a pyoxigraph store
@@ -594,8 +342,19 @@ class EmbeddedGraph:
 
     @cached_property
     def property_graph(self) -> nx.MultiDiGraph:
-        """The projection as the embedded Cypher engine sees it (:func:`embedded_view`)."""
-        return embedded_view(to_property_graph(self.graph))
+        """The property-graph projection as networkx (:func:`to_property_graph`), read from
+        the store."""
+        return to_property_graph(self.store)
+
+    @cached_property
+    def cypher_graph(self):
+        """The projection loaded into the embedded Cypher engine
+        (:class:`kg.embedded_cypher.CypherGraph`), streamed from the store: no rdflib graph
+        and no networkx copy is made."""
+        from kg.embedded_cypher import CypherGraph
+        from kg.property_graph import property_graph_records
+
+        return CypherGraph(property_graph_records(self.store))
 
     def sparql(self, query: str, params: dict[str, Any] | None = None,
                allow_service: bool = False) -> QueryResult:
@@ -605,8 +364,9 @@ class EmbeddedGraph:
         return run_sparql(self.store, query, params, allow_service)
 
     def cypher(self, query: str, params: dict[str, Any] | None = None) -> QueryResult:
-        """Run a Cypher query (the grand-cypher subset); ``params`` fill ``$name``."""
-        return run_cypher(self.property_graph, query, prepared=True, params=params)
+        """Run a Cypher query on the embedded engine (:mod:`kg.embedded_cypher`); ``params``
+        fill ``$name``."""
+        return self.cypher_graph.run(query, params)
 
 
 def _cell(value: Any) -> str:

@@ -125,9 +125,11 @@ _OX_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "nquads": 
 _TEXT_WRITERS = {"turtle", "trig", "json-ld"}  # written by kg.rdf_text, the rest by pyoxigraph
 
 
-def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True):
+def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True, invalid_iri=None):
     """The triples of ``graph`` as pyoxigraph terms (quads in the default graph if asked),
-    ``ordered`` by subject with the type first, as a person writes Turtle."""
+    ``ordered`` by subject with the type first, as a person writes Turtle. ``invalid_iri``, if
+    given, maps an IRI pyoxigraph refuses (one with a space or a backtick, which rdflib holds
+    with a warning) to one it takes; otherwise such an IRI raises ValueError."""
     import pyoxigraph as ox
 
     named: dict = {}
@@ -136,7 +138,13 @@ def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True):
         if isinstance(t, URIRef):
             node = named.get(t)
             if node is None:
-                node = named[t] = ox.NamedNode(str(t))
+                try:
+                    node = ox.NamedNode(str(t))
+                except ValueError:
+                    if invalid_iri is None:
+                        raise
+                    node = ox.NamedNode(invalid_iri(str(t)))
+                named[t] = node
             return node
         if isinstance(t, BNode):
             return ox.BlankNode(str(t))
@@ -150,10 +158,8 @@ def to_oxigraph(graph: Graph, quads: bool, ordered: bool = True):
     triples = sorted(graph, key=lambda t: (t[0], t[1] != RDF.type, t[1], t[2].n3())) \
         if ordered else graph
     for s, p, o in triples:
-        if quads:
-            yield ox.Quad(term(s), term(p), term(o), default)
-        else:
-            yield ox.Triple(term(s), term(p), term(o))
+        terms = term(s), term(p), term(o)
+        yield ox.Quad(*terms, default) if quads else ox.Triple(*terms)
 
 
 def from_oxigraph(items, graph: Graph) -> None:

@@ -275,7 +275,7 @@ def _page(graph, name: str, title: str) -> str:
     from kg.viz.html import generate_html
     from kg.viz.model import actor_view
 
-    view = actor_view(to_property_graph(graph.graph))
+    view = actor_view(to_property_graph(graph.store))
     if name == "timeline":
         from kg.viz.html import generate_timeline_html
 

@@ -25,7 +25,6 @@ Example::
 
 from __future__ import annotations
 
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -82,11 +81,16 @@ def validate_graph(graph: Graph) -> ValidationReport:
 
 
 def validate_store(store: ox.Store) -> ValidationReport:
-    """Validate the default graph of a pyoxigraph ``store`` (left unchanged)."""
+    """Validate the default graph of a pyoxigraph ``store`` (left unchanged: the checks run on
+    an in-memory copy that the ontology is added to, made through a temporary N-Triples file, so
+    no copy of the text is held in memory beside it)."""
+    import tempfile
+
     copy = ox.Store()
-    dump = io.BytesIO()
-    store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    copy.bulk_load(dump.getvalue(), format=ox.RdfFormat.N_TRIPLES)
+    with tempfile.TemporaryDirectory(prefix="kg-validate-") as folder:
+        dump = f"{folder}/graph.nt"
+        store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        copy.bulk_load(path=dump, format=ox.RdfFormat.N_TRIPLES)
     return _validate(copy)
 
 

@@ -120,3 +120,34 @@ def test_graphml_export_reads_back(small_graph):
     assert report["date"] == "2024-03-26" and report["deathCount"] == 32414
     edge_types = {d["type"] for _, _, d in back.edges(data=True)}
     assert "VISITED" in edge_types
+
+
+def test_the_store_reads_literals_as_rdflib_does():
+    """The projection reads a pyoxigraph store; each literal must come out as rdflib's
+    ``toPython`` gave it when the projection read an rdflib graph (ill-typed values as text)."""
+    import pyoxigraph as ox
+    from rdflib import XSD
+
+    from kg.property_graph import literal_value, term_value
+
+    cases = [("2024-03-26", XSD.date), ("2024-02-30", XSD.date), ("2024-03", XSD.gYearMonth),
+             ("2024", XSD.gYear), ("2024-03-26T10:00:00Z", XSD.dateTime), ("12", XSD.integer),
+             ("abc", XSD.integer), ("0.5", XSD.decimal), ("1.0E3", XSD.double), ("true", XSD.boolean),
+             ("1", XSD.boolean), ("TRUE", XSD.boolean), ("plain", XSD.string), ("-7", XSD.long)]
+    for text, datatype in cases:
+        expected = literal_value(Literal(text, datatype=datatype))
+        got = term_value(ox.Literal(text, datatype=ox.NamedNode(str(datatype))))
+        assert (got, type(got)) == (expected, type(expected)), (text, datatype)
+    assert term_value(ox.Literal("Téhéran", language="fr")) == "Téhéran"
+
+
+def test_an_iri_pyoxigraph_refuses_keeps_its_node(graph_builder):
+    """rdflib holds IRIs with a backtick or braces (with a warning); the projection reads through
+    pyoxigraph, which refuses them, yet the node keeps its IRI and its edges."""
+    b = graph_builder(article_key="hostile`{'}")
+    org = b.entity(NEWS.Organization, "organization/h0", "Back`tick`) DETACH DELETE n //")
+    pg = to_property_graph(b.graph)
+    article = str(RES["article/hostile`{'}"])
+    assert pg.nodes[article]["uri"] == article
+    assert pg.has_edge(article, str(org), key="MENTIONS")
+    assert pg.nodes[str(org)]["label"] == "Back`tick`) DETACH DELETE n //"

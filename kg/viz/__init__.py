@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import rdflib
-
 from kg.viz.model import ActorView, EventsMode, FocusNotFound, actor_view
 
 OUTPUT_FORMATS = ("html", "png", "svg", "pdf")
@@ -69,13 +67,14 @@ DEFAULT_TOP = 40
 """How many of the most connected actors a static picture draws by default."""
 
 
-def write_viz(graph: rdflib.Graph, output: str | Path, *, events: EventsMode = "fold",
+def write_viz(graph, output: str | Path, *, events: EventsMode = "fold",
               focus: str | None = None, hops: int = 2, title: str | None = None,
               top: int | None = None, timeline: bool = False) -> VizReport:
     """Draw the actors of ``graph`` into ``output``; the extension picks page or picture.
 
     Args:
-        graph: the RDF graph of record.
+        graph: the RDF graph of record: a pyoxigraph store (read with SPARQL, a chunk of
+            nodes at a time: :func:`kg.property_graph.property_graph_records`) or an rdflib graph.
         output: ``.html`` for the interactive page; ``.png``, ``.svg`` or ``.pdf`` for a picture.
         events: ``"fold"`` events into actor-to-actor edges, or ``"show"`` them as nodes.
         focus: centre on the actor with this name (label or alias).

@@ -41,7 +41,7 @@ def viz(graph, output, focus, hops, events, title, top, timeline):
         output_format(output)   # a wrong extension fails before the graph is read
     except UnknownPictureFormat as exc:
         raise click.UsageError(str(exc)) from None
-    rdf = read_graph_file(graph).graph
+    rdf = read_graph_file(graph).store  # projected from the store: no rdflib graph is made
     try:
         report = write_viz(rdf, output, events=events, focus=focus, hops=hops, title=title,
                            top=top, timeline=timeline)
