@@ -1,9 +1,10 @@
-"""The property-graph view of the RDF graph: one projection for networkx/grand-cypher, Neo4j and
-GraphML, so Cypher sees the same facts as SPARQL.
+"""The property-graph view of the RDF graph: one projection for embedded Cypher (Ladybug), networkx,
+Neo4j and GraphML, so Cypher sees the same facts as SPARQL. It is read from a pyoxigraph store
+with SPARQL, a chunk of nodes at a time (:func:`property_graph_records`), never through rdflib.
 
 Nodes are entities, events and articles, keyed by their IRI:
 
-- labels (in the ``__labels__`` set, as grand-cypher expects): the local names of the node's
+- labels (in the ``__labels__`` set of a networkx node): the local names of the node's
   classes and of all their superclasses in ``ontology/news.ttl`` (a City is also Place, Entity);
 - properties: ``uri``, ``label`` (rdfs:label), ``altLabel`` (a list) and every other literal
   under its predicate's local name, with dates as ``datetime.date``, counts as ``int``,
