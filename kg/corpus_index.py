@@ -300,9 +300,11 @@ class CorpusIndex:
 
     # --- entities ---------------------------------------------------------------------------
 
-    def entity(self, node: str):
+    def entity(self, node: str, context: bool = True):
         """The :class:`~kg.resolve_corpus.CorpusEntity` of ``node`` as the whole corpus gives
-        it, or None when no article has it as a named entity with a label, class and mention."""
+        it, or None when no article has it as a named entity with a label, class and mention.
+        Without ``context``, its names and class only (no neighbours): enough for its blocking
+        keys."""
         from kg.resolve_corpus import CorpusEntity, is_country
 
         rows = self.db.execute("SELECT e.labels, e.aliases, e.classes, e.mentions, e.sport, "
@@ -324,6 +326,8 @@ class CorpusIndex:
         label = min(labels)
         names = sorted((names | labels) - {label})
         cls = settled_types(classes)[0]
+        if not context:
+            return CorpusEntity(node, label, cls, mentions, tuple(names))
         neighbours = {n for (n,) in self.db.execute(
             "SELECT DISTINCT n.entity FROM ent x JOIN article ax ON ax.hash = x.hash "
             "JOIN article an ON an.iri = ax.iri JOIN ent n ON n.hash = an.hash "

@@ -71,6 +71,15 @@ class RunReport:
                                ("events", self.events)):
             lines.append(f"{title}: {sum(counter.values())}")
             lines.extend(f"  {name:<28} {n}" for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        if self.settle is not None:
+            done = self.settle
+            phases = ", ".join(f"{k} {v:.1f}" for k, v in done.seconds.items() if v >= 0.05)
+            lines.append(f"corpus steps: {done.entities} entities and {done.reports} event reports "
+                         f"settled again for {done.added} articles in and {done.removed} out "
+                         f"({sum(done.seconds.values()):.1f} s" + (f": {phases}" if phases else "")
+                         + ")")
+        elif self.unchanged and self.unchanged == self.articles:
+            lines.append("corpus steps: none (nothing new)")
         lines.append(f"skipped inputs: {len(self.skipped)}"
                      + (" (named above)" if self.skipped and self.echo else ""))
         if not self.echo:  # else each was printed as it happened

@@ -103,7 +103,7 @@ def _symmetric() -> frozenset[str]:
 class _Records:
     """CorpusEntity records read from the index, the most recent few thousand kept."""
 
-    def __init__(self, index: CorpusIndex, size: int = 20000):
+    def __init__(self, index: CorpusIndex, size: int = 5000):
         self.index, self.size, self.cache = index, size, OrderedDict()
 
     def __call__(self, node: str):
@@ -118,6 +118,10 @@ class _Records:
 
     def clear(self) -> None:
         self.cache.clear()
+
+    def forget(self, nodes: Iterable[str]) -> None:
+        for n in nodes:
+            self.cache.pop(n, None)
 
 
 def _family(key: str) -> str:
@@ -371,9 +375,9 @@ def _report_record(index: CorpusIndex, mapping, node: str):
                        frozenset(mapping(x) for x in where), pub)
 
 
-def _group_of_kept(index: CorpusIndex, mapping, kept: str) -> set[str]:
-    return {kept} | set(index.group_of(kept)) | {n for n, (k, _c) in mapping.decided.items()
-                                                 if k == kept}
+def _group_of_kept(index: CorpusIndex, kept: str) -> set[str]:
+    """The named entities joined into ``kept`` (by the decisions the index holds)."""
+    return {kept} | set(index.group_of(kept))
 
 
 class _ReportGraph:
@@ -395,7 +399,7 @@ class _ReportGraph:
         return rec is not None and rec.cls not in NOT_CORROBORATED and bool(rec.participants)
 
     def sharing(self, cls: str, kept: str) -> set[str]:
-        raw = _group_of_kept(self.index, self.mapping, kept)
+        raw = _group_of_kept(self.index, kept)
         return self.index.reports_with(raw, cls=cls, participants=True)
 
     def neighbours(self, node: str) -> set[str]:
@@ -525,6 +529,8 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
     for summary in index.staged():
         touched.update(n for n, _pl, _ac in summary.touches)
         ids.add(summary.article_id)
+    for h in index.hashes_of_ids(ids):  # an article that shares its id shares its neighbours
+        touched.update(index.touched_by(h))
     old_neighbours: set[str] = set()
     old_reports: set[str] = set()
     if not fresh:
@@ -535,7 +541,6 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
             for r in index.reports_of(h):
                 old_reports.add(r)
                 old_reports |= old_graph.neighbours(r)
-    records.clear()
     lap("old neighbours")
 
     # 2. the index and the pieces
@@ -545,6 +550,7 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
         for h in old_pieces:
             old_subjects |= _piece_subjects(pieces, h)
     families = {_family(k) for n in touched for k in index.keys_of(n)}
+    records.forget(touched)  # their records change; the others' stay
     for h in removed:
         index.remove(h)
     for summary in index.staged():
@@ -555,7 +561,7 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
     before = {f: (_family_size(index, f), _family_members(index, f)) for f in families}
     keyed = index.all_entities() if fresh else sorted(touched)
     for node in keyed:
-        rec = index.entity(node)
+        rec = index.entity(node, context=False)
         keys = block_keys(rec) if rec is not None else set()
         index.set_keys(node, keys)
         families |= {_family(k) for k in keys}
