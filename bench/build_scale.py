@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -62,8 +63,10 @@ def write_corpus(source: list[list[str]], n: int, kind: str, path: Path) -> int:
     return words
 
 
-def run(cmd: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak process-tree RSS in bytes and output of ``cmd``."""
+def run(cmd: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user and system, workers included), peak process-tree RSS in
+    bytes and output of ``cmd``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     err = tempfile.TemporaryFile()
     proc = psutil.Popen(cmd, stdout=err, stderr=subprocess.STDOUT)
@@ -72,11 +75,13 @@ def run(cmd: list[str]) -> tuple[float, int, str]:
         peak = max(peak, tree_rss(proc))
         time.sleep(0.1)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     err.seek(0)
     text = err.read().decode("utf-8", "replace")
     if proc.returncode not in (0, 1):  # 1: some input was skipped
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}): {text[-2000:]}")
-    return seconds, peak, text
+    return seconds, cpu, peak, text
 
 
 def corpus_steps(summary: str) -> str:
@@ -134,13 +139,13 @@ def main() -> None:
             for name, cmd in (("cold build", base), ("re-run, nothing new", base),
                               ("re-run, 10 new articles", base[:3] + [str(extra)] + base[3:])):
                 load = os.getloadavg()[0]
-                seconds, peak, err = run(cmd)
+                seconds, cpu, peak, err = run(cmd)
                 steps = corpus_steps(err)
                 size = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
-                rows.append((n, name, seconds, peak, load, size, steps))
+                rows.append((n, name, seconds, cpu, peak, load, size, steps))
                 print(f"  {name:<24} {seconds:8.1f} s  {1000 * seconds / n:6.1f} ms/article  "
-                      f"peak RSS {peak / 2**20:6.0f} MiB  load {load:.1f}  store "
-                      f"{size / 2**30:.2f} GiB  {steps}", flush=True)
+                      f"CPU {cpu:8.1f} s  peak RSS {peak / 2**20:6.0f} MiB  load {load:.1f}  "
+                      f"store {size / 2**30:.2f} GiB  {steps}", flush=True)
             corpus.unlink()
             if n != args.sizes[-1]:
                 shutil.rmtree(store)
@@ -152,11 +157,13 @@ def main() -> None:
             shutil.rmtree(target, ignore_errors=True)
             shutil.move(str(last), str(target))
     print()
-    print(f"| {args.kind} articles | run | seconds | ms/article | peak RSS (tree) | load | store |")
-    print("|---|---|---|---|---|---|---|")
-    for n, name, seconds, peak, load, size, _steps in rows:
+    print(f"| {args.kind} articles | run | seconds | ms/article | CPU ms/article | peak RSS (tree) "
+          "| load | store |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, name, seconds, cpu, peak, load, size, _steps in rows:
         print(f"| {n:,} | {name} | {seconds:.1f} | {1000 * seconds / n:.1f} | "
-              f"{peak / 2**20:.0f} MiB | {load:.1f} | {size / 2**30:.2f} GiB |")
+              f"{1000 * cpu / n:.1f} | {peak / 2**20:.0f} MiB | {load:.1f} | "
+              f"{size / 2**30:.2f} GiB |")
     print(f"\n| query on the {args.sizes[-1]:,}-article store | rows | median ms | worst ms |")
     print("|---|---|---|---|")
     for name, count, median, worst in latency:

@@ -5,7 +5,8 @@
 All three run as subprocesses on the same texts (the first 150 BBC articles by default), in one
 run of this script, each timed from start to exit (model loading included for all) with the peak
 RSS of its whole process tree (workers included) sampled every 50 ms. Bare spaCy is
-``en_core_web_sm``'s own pipeline, given the batch size kg's extractor uses; kg runs that
+``en_core_web_sm``'s own pipeline, given the batch size kg's extraction gives it in effect (16
+articles: ``kg.pipeline`` hands the extractor batches of 16, which it pipes whole); kg runs that
 pipeline plus its names NER, merge and rules. With ``--repeat`` the runs interleave and the best time
 of each is kept, which damps noise from other work on the machine. Prints figures, tests nothing.
 The articles are copied to a JSON Lines file in a temporary folder, never into the repository;
@@ -28,13 +29,16 @@ import psutil
 PYTHON = sys.executable
 KG = str(Path(sys.executable).with_name("kg"))
 
+# kg hands nlp.pipe batches of kg.pipeline.BATCH_SIZE articles (16), which it pipes with
+# batch_size Extractor.BATCH_SIZE (32): spaCy's batches are the smaller of the two
 BARE_SPACY = """
 import json, sys, spacy
 from kg.nlp import resolve_model_name
 from kg.extract import Extractor
+from kg.pipeline import BATCH_SIZE
 nlp = spacy.load(resolve_model_name())
 texts = (json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8"))
-n = sum(1 for _ in nlp.pipe(texts, batch_size=Extractor.BATCH_SIZE))
+n = sum(1 for _ in nlp.pipe(texts, batch_size=min(BATCH_SIZE, Extractor.BATCH_SIZE)))
 print(n, file=sys.stderr)
 """
 

@@ -157,6 +157,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS article (hash TEXT PRIMARY KEY, id TEXT NOT NULL, iri TEXT NOT NULL,
     published TEXT);
 CREATE INDEX IF NOT EXISTS article_iri ON article (iri);
+CREATE INDEX IF NOT EXISTS article_id ON article (id);
 CREATE TABLE IF NOT EXISTS ent (entity TEXT NOT NULL, hash TEXT NOT NULL, labels TEXT NOT NULL,
     aliases TEXT NOT NULL, classes TEXT NOT NULL, mentions INTEGER NOT NULL,
     sport INTEGER NOT NULL, titles TEXT NOT NULL, PRIMARY KEY (entity, hash)) WITHOUT ROWID;

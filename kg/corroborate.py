@@ -60,16 +60,48 @@ def compatible_dates(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def _fits(report: EventReport, group: list[EventReport]) -> bool:
-    for other in group:
-        if other.article == report.article or not compatible_dates(report.date, other.date):
-            return False
-        if report.places and other.places and not (report.places & other.places):
-            return False
-        if not (report.date or report.published or other.date or other.published) \
-                and not (report.places & other.places):
-            return False  # nothing says when: the same place must say where
-    return any(report.participants & other.participants for other in group)
+class _Group:
+    """A group being formed, summarised by what :func:`_fits` asks of every member: their
+    articles, their distinct dates and place sets, and their participants (so a report is
+    checked against each distinct value once, not against each member)."""
+
+    __slots__ = ("reports", "articles", "dates", "places", "undated_places", "participants")
+
+    def __init__(self):
+        self.reports: list[EventReport] = []
+        self.articles: set[str] = set()
+        self.dates: set[str] = set()
+        self.places: set[frozenset[str]] = set()
+        self.undated_places: set[frozenset[str]] = set()  # of members with no date at all
+        self.participants: set[str] = set()
+
+    def add(self, r: EventReport) -> None:
+        self.reports.append(r)
+        self.articles.add(r.article)
+        if r.date:
+            self.dates.add(r.date)
+        if r.places:
+            self.places.add(r.places)
+        if not (r.date or r.published):
+            self.undated_places.add(r.places)
+        self.participants |= r.participants
+
+
+def _fits(report: EventReport, group: _Group) -> bool:
+    """Whether ``report`` may join ``group``: of another article than each member, with a date
+    compatible with each member's, a common place with each member naming a place (when it
+    names one), a common place with each member when neither says when, and a participant in
+    common with some member."""
+    if report.article in group.articles:
+        return False
+    if report.date and not all(compatible_dates(report.date, d) for d in group.dates):
+        return False
+    if report.places and not all(report.places & ps for ps in group.places):
+        return False
+    if not (report.date or report.published) and group.undated_places and \
+            not all(report.places & ps for ps in group.undated_places):
+        return False  # nothing says when: the same place must say where
+    return bool(report.participants & group.participants)
 
 
 def corroborate(reports: Iterable[EventReport]) -> list[list[str]]:
@@ -81,17 +113,16 @@ def corroborate(reports: Iterable[EventReport]) -> list[list[str]]:
             by_class[r.cls].append(r)
     out = []
     for cls in sorted(by_class):
-        groups: list[list[EventReport]] = []
-        index: dict[str, list[int]] = defaultdict(list)  # participant -> groups naming it
+        groups: list[_Group] = []
+        index: dict[str, set[int]] = defaultdict(set)  # participant -> groups naming it
         for r in sorted(by_class[cls], key=lambda r: (r.published or "9999", r.node)):
             candidates = sorted({g for p in r.participants for g in index.get(p, ())})
             home = next((g for g in candidates if _fits(r, groups[g])), None)
             if home is None:
                 home = len(groups)
-                groups.append([])
-            groups[home].append(r)
+                groups.append(_Group())
+            groups[home].add(r)
             for p in r.participants:
-                if home not in index[p]:
-                    index[p].append(home)
-        out.extend(sorted(r.node for r in g) for g in groups if len(g) > 1)
+                index[p].add(home)
+        out.extend(sorted(r.node for r in g.reports) for g in groups if len(g.reports) > 1)
     return out

@@ -296,15 +296,20 @@ class CorpusGraph:
     def add_piece(self, piece) -> None:
         """Stage one article's :class:`kg.settle.Piece`: its triples go into the store now, its
         summary into the index; :meth:`settle` makes them part of the graph."""
+        from kg.corpus_index import index_errors
+
         h = piece.content_hash
         self._removed.discard(h)
         if h in self._live:
             return
         self.pieces.load(piece.ntriples, format=ox.RdfFormat.N_TRIPLES,
                          to_graph=_piece_graph(h))
-        self.index.stage(piece.summary)
+        with index_errors(self.index.path):
+            self.index.stage(piece.summary)
         self._live.add(h)
         self._staged.append(h)
+        if len(self._staged) % 1000 == 0:  # RocksDB keeps what it has not flushed in memory
+            self.pieces.flush()
 
     def remove(self, content_hash: str) -> None:
         """Take the article with this content hash out at the next :meth:`settle`."""

@@ -41,3 +41,11 @@ def test_cli_extract_on_dask_writes_what_jobs_1_writes(scheduler, tmp_path):
                                       "-q", *extra])
         assert result.exit_code == 0, result.output
     assert (tmp_path / "dask.jsonl").read_text() == (tmp_path / "local.jsonl").read_text()
+
+
+def test_dask_workers_return_the_graph_pieces_local_workers_return(scheduler):
+    local = list(extract_stream(articles(), jobs=1, batch_size=2, pieces=True))
+    remote = list(extract_stream(articles(), dask=scheduler, batch_size=2, pieces=True))
+    assert [f.piece.ntriples for f in remote] == [f.piece.ntriples for f in local]
+    assert [f.piece.summary for f in remote] == [f.piece.summary for f in local]
+    assert all(f.piece.content_hash == f.extraction.article.content_hash for f in remote)
