@@ -46,7 +46,7 @@ class NEWS(DefinedNamespace):
     Election: object; NaturalDisaster: object; Crash: object; Outbreak: object
     Manufacture: object; ProductLaunch: object
     Claim: object; Factuality: object; Asserted: object; Reported: object; Hedged: object
-    Negated: object; Evidence: object; Mention: object; Extractor: object
+    Negated: object; Former: object; Evidence: object; Mention: object; Extractor: object
     # direct relations
     relatedTo: object; worksFor: object; leaderOf: object; memberOf: object
     spokespersonFor: object; basedIn: object; livesIn: object; locatedIn: object

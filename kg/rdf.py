@@ -26,7 +26,7 @@ from kg.namespaces import NEWS, SCHEMA, bind_prefixes
 from kg.records import ArticleExtraction, Event, Evidence, Relation
 
 _FACTUALITY = {"Asserted": NEWS.Asserted, "Reported": NEWS.Reported, "Hedged": NEWS.Hedged,
-               "Negated": NEWS.Negated}
+               "Negated": NEWS.Negated, "Former": NEWS.Former}
 _ROLE = {"actor": NEWS.actor, "target": NEWS.target, "participant": NEWS.participant,
          "place": NEWS.place, "instrument": NEWS.instrument, "destination": NEWS.destination,
          "origin": NEWS.origin, "affectedGroup": NEWS.affectedGroup, "employer": NEWS.employer}

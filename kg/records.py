@@ -93,7 +93,7 @@ class Relation:
     subject_span: Span
     object_span: Span
     evidence: Evidence
-    factuality: str = "Asserted"  # Asserted, Reported, Hedged, Negated
+    factuality: str = "Asserted"  # Asserted, Reported, Hedged, Negated, Former
     attributed_to: str | None = None  # entity key of the speaker for Reported claims
     # the plain triple goes into the graph: the text asserts it and its confidence is at least
     # the floor (see :func:`kg.pipeline.confident`)

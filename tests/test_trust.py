@@ -167,3 +167,36 @@ def test_what_someone_is_to_do_is_planned_not_asserted(extractor, text, verb, ev
     done = read(extractor, text.replace(" is to visit", " visited").replace(" is to hold", " held"))
     if " is to visit" in text:
         assert [r for r in done.relations if r.asserted and r.predicate == "visited"]
+
+
+@pytest.mark.parametrize("text, subject, predicate, obj", [
+    # a sentence of our own writing
+    ("Former Acme chairman John Ward opened the new library.", "person/john-ward", "leaderOf",
+     "organization/acme"),
+    # BBC sport/270, politics/289 and politics/013
+    ("Former Southampton manager Gordon Strachan has rejected the chance to become Portsmouth's "
+     "new boss.", "person/gordon-strachan", "worksFor", "organization/southampton"),
+    ("Former Labour leader Neil Kinnock has officially been made a life peer during a ceremony "
+     "in the House of Lords.", "person/neil-kinnock", "leaderOf", "organization/labour-party"),
+    ("Former Tory chancellor Ken Clarke says Mr Howard has a bigger problem.", "person/ken-clarke",
+     "leaderOf", "organization/conservative-party"),
+    ("Neil Kinnock, the former leader of the Labour Party, backed the plan.", "person/neil-kinnock",
+     "leaderOf", "organization/labour-party"),
+])
+def test_a_former_title_is_a_claim_about_the_past_never_asserted(extractor, text, subject,
+                                                                 predicate, obj):
+    ex = read(extractor, text)
+    claim = next(r for r in ex.relations if (r.subject, r.predicate, r.object) == (subject, predicate, obj))
+    assert claim.factuality == "Former" and not claim.asserted
+    assert (subject, predicate, obj) not in triples(ex, asserted_only=True)
+
+
+def test_a_former_title_says_nothing_of_other_organisations(extractor):
+    # BBC politics/062: Galloway was a Labour MP; Respect, which he founded, is no former role
+    ex = read(extractor, "In Bethnal Green, former Labour MP George Galloway, who founded the "
+                         "anti-war party Respect, is standing against sitting MP Oona King.")
+    assert any(r.object == "organization/labour-party" and r.factuality == "Former" for r in ex.relations)
+    respect = [r for r in ex.relations if r.object == "organization/respect"]
+    assert respect and all(r.factuality != "Former" for r in respect)
+    ex = read(extractor, "Arsenal manager Arsene Wenger praised his players.")
+    assert ("person/arsene-wenger", "worksFor", "organization/arsenal") in triples(ex, True)

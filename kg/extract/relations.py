@@ -68,7 +68,8 @@ def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, 
                 out.append(Relation(key, predicate, org, person_span, index.span_at[t.i],
                                     evidence_of(doc, [doc[start]] + left, [person_span],
                                               f"title:{'-'.join(x.lower_ for x in titles)}",
-                                              "title")))
+                                              "title"),
+                                    factuality="Former" if _former(titles) else "Asserted"))
                 break
         # "Ismail Haniyeh, the leader of Hamas," and "the leader of Hamas, Ismail Haniyeh"
         root = doc[start:end].root
@@ -80,12 +81,40 @@ def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, 
                                                         if c.dep_ in ("compound", "amod")])
             if not predicate:
                 continue
+            modifiers = [c for c in noun.children if c.dep_ in ("amod", "compound", "advmod")]
             for org, org_span in _organisations_of(noun, index):
                 if org != key:
                     out.append(Relation(key, predicate, org, person_span, org_span,
                                         evidence_of(doc, [doc[start], noun], [person_span, org_span],
-                                                  f"apposition:{noun.lower_}", "apposition")))
+                                                  f"apposition:{noun.lower_}", "apposition"),
+                                        factuality="Former" if _former(modifiers) else "Asserted"))
     return out
+
+
+# words that put a title in the past: "former Labour leader Neil Kinnock", "Tory ex-minister
+# Douglas Hogg", "Neil Kinnock, the one-time leader of the party"
+FORMER_WORDS = frozenset({"former", "ex", "erstwhile", "one-time", "onetime", "then"})
+
+
+ROLE_PREDICATES = frozenset({"worksFor", "leaderOf", "memberOf", "spokespersonFor"})
+
+
+def _former_title_of(doc: Doc, person: Span, org: Span) -> bool:
+    """``org`` is named in a former title before ``person`` ("Tory ex-minister Douglas Hogg",
+    "former Liverpool manager Gerard Houllier"); the title says nothing of other organisations
+    ("former Labour MP George Galloway, who founded Respect")."""
+    left = _left_modifiers(doc, person.start, person.end)
+    if left and left[0].text == "-" and left[0].i > 0 and doc[left[0].i - 1].lower_ == "ex":
+        ex = left[0].i - 1  # the parser may hang the "ex" of "ex-minister" outside the phrase
+        left = _left_modifiers(doc, ex, person.end) + [doc[ex]] + left
+    return _former(left) and left[0].i <= org.start and org.end <= person.start
+
+
+def _former(words: list[Token]) -> bool:
+    """A title held once and no longer: the relation is about the past, not asserted as now.
+    The parser may hang the "ex" of "ex-minister" elsewhere; the hyphen before the title stays."""
+    return any(w.lower_ in FORMER_WORDS or w.lower_.startswith("ex-") or
+               w.text == "-" and w.i > 0 and w.doc[w.i - 1].lower_ == "ex" for w in words)
 
 
 # titles a nationality word before them makes the state's ("Iranian Foreign Minister", "Kenyan
@@ -272,8 +301,12 @@ def learned_relations(doc: Doc, index: EntityIndex, model, mentions: list[tuple[
             continue  # "in Northern Ireland ..., in Wales ...": countries side by side
 
         fact = factuality(head.root.head, index) if head is not None else Factuality()
+        value = fact.value
+        if value == "Asserted" and r.predicate in ROLE_PREDICATES and head is not None \
+                and tail is not None and _former_title_of(doc, head, tail):
+            value = "Former"  # "former Liverpool manager Gerard Houllier": a role held once
         sentence = sentence_of(head.root) if head is not None else r.evidence.sentence
-        out.append(replace(r, factuality=fact.value, attributed_to=fact.speaker,
+        out.append(replace(r, factuality=value, attributed_to=fact.speaker,
                            evidence=replace(r.evidence, sentence=sentence)))
     return out
 
