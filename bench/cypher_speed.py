@@ -6,7 +6,8 @@ GRAPH is a graph file or a store directory kg built (for example ``kg build DATA
 STORE``, with DATA the shared data folder). Printed: the seconds to read the graph and project
 it into the embedded engine (:class:`kg.embedded_cypher.CypherGraph`, streamed from the store),
 the peak memory of this process, then for each query its rows and its best time over
-``--repeat`` runs. With ``--neo4j`` (a Neo4j that ``kg load GRAPH`` filled; NEO4J_USER and
+``--repeat`` runs. With ``--neo4j`` (a Neo4j that ``kg load GRAPH`` filled and that holds
+nothing else, or rows from other graphs count too; NEO4J_USER and
 NEO4J_PASSWORD from the environment, as scripts/with-neo4j.sh exports them), each query also runs
 there and the line says whether the rows are the same (rows that tie on ORDER BY may come in any
 order). Prints figures, tests nothing.

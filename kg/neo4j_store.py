@@ -50,6 +50,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Iterable, Iterator
 
 import networkx as nx
@@ -57,7 +58,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import cypher_statements as cypher
-from kg.property_graph import LABELS, bounded, to_property_graph
+from kg.property_graph import LABELS, bounded
 from kg.query import QueryError, QueryResult, QuerySyntaxError, plain_value
 
 
@@ -65,6 +66,8 @@ DEFAULT_BATCH_SIZE = 10_000
 """Rows per ``UNWIND`` statement (and per transaction)."""
 DEFAULT_WORKERS = 2
 """Batches written at a time."""
+LOAD_CHUNK = 100_000
+"""Nodes (then relationships) a load holds at a time; the BBC graph is one chunk."""
 RETRY_SECONDS = 5.0
 """How long the driver retries a transaction that failed on a transient error (a deadlock, a
 lost connection) before kg reports it; the driver's default, 30 s per batch in flight, made a
@@ -119,6 +122,20 @@ class LoadReport:
                 f"{self.batches} batches, {self.seconds:.1f}s{waited}: created "
                 f"{self.nodes_created} nodes, {self.relationships_created} relationships, set "
                 f"{self.properties_set} properties, added {self.labels_added} labels")
+
+
+def _spooled(value: Any) -> Any:
+    """A property value JSON has no type for (a date), kept with its type in the spool."""
+    if isinstance(value, (date, datetime)):
+        return {"__kg_date__": value.isoformat(), "time": isinstance(value, datetime)}
+    raise TypeError(f"cannot spool {type(value).__name__}")
+
+
+def _unspooled(obj: dict[str, Any]) -> Any:
+    if "__kg_date__" in obj:
+        read = datetime.fromisoformat if obj["time"] else date.fromisoformat
+        return read(obj["__kg_date__"])
+    return obj
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -239,8 +256,10 @@ class Neo4jStore:
              workers: int = DEFAULT_WORKERS) -> LoadReport:
         """Load the property-graph projection of an RDF graph: a pyoxigraph store (read with
         SPARQL, :func:`kg.property_graph.property_graph_records`) or an rdflib graph."""
-        return self.load_property_graph(to_property_graph(graph), batch_size=batch_size,
-                                        workers=workers)
+        from kg.property_graph import property_graph_records
+
+        return self.load_records(property_graph_records(graph), batch_size=batch_size,
+                                 workers=workers)
 
     @staticmethod
     def _run_batch(tx, statement: str, rows: list[Any]) -> tuple[Any, Any]:
@@ -286,19 +305,31 @@ class Neo4jStore:
 
     def load_property_graph(self, pg: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE,
                             workers: int = DEFAULT_WORKERS) -> LoadReport:
-        """Write the nodes and relationships of a projection, in batches of ``batch_size`` rows,
-        ``workers`` batches at a time (1: strictly one after the other)."""
+        """Write the nodes and relationships of a networkx projection, in batches of
+        ``batch_size`` rows, ``workers`` batches at a time (1: strictly one after the other)."""
+        from kg.embedded_cypher import records_of_networkx
+
+        return self.load_records(records_of_networkx(pg), batch_size=batch_size, workers=workers)
+
+    def load_records(self, records: Iterable, batch_size: int = DEFAULT_BATCH_SIZE,
+                     workers: int = DEFAULT_WORKERS, chunk: int = LOAD_CHUNK) -> LoadReport:
+        """Write a streamed projection (:func:`kg.property_graph.property_graph_records`):
+        ``chunk`` nodes at a time, their relationships spooled to a temporary file and written
+        once every node is in, in batches of ``batch_size`` rows, ``workers`` at a time. Memory
+        holds one chunk and each node's element id, not the projection."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         if workers < 1:
             raise ValueError("workers must be at least 1")
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
         began = time.perf_counter()
-        report = LoadReport(nodes=pg.number_of_nodes(), relationships=pg.number_of_edges())
+        report = LoadReport()
         for label in cypher.key_labels():
             self._run(cypher.create_uri_constraint(label))
         try:
             with self.load_lock(report):
-                self._load_locked(pg, batch_size, workers, report)
+                self._load_locked(records, batch_size, workers, chunk, report)
         except Neo4jConnectionError as exc:
             raise Neo4jConnectionError(
                 f"{str(exc).rstrip(': ')}; the load stopped after {report.batches} batches "
@@ -355,36 +386,57 @@ class Neo4jStore:
             except (QueryError, Neo4jConnectionError):
                 pass  # the server is gone: the lock goes stale and the next load takes it
 
-    def _load_locked(self, pg: nx.MultiDiGraph, batch_size: int, workers: int,
+    def _load_locked(self, records: Iterable, batch_size: int, workers: int, chunk: int,
                      report: LoadReport) -> None:
-        """The two phases of a load, under the load lock."""
-        node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        """The two phases of a load, under the load lock: the nodes, a chunk at a time (each
+        chunk's relationships spooled), then the relationships, a chunk at a time."""
+        import itertools
+        import json
+        import tempfile
+
         key_of: dict[str, str] = {}
-        for node, data in pg.nodes(data=True):
-            labels = tuple(sorted(data[LABELS]))
-            key_of[node] = _key_label(labels)
-            row = {k: _neo4j_value(v) for k, v in data.items() if k != LABELS}
-            row["uri"] = node
-            node_groups[labels].append(row)
-            for label in labels:
-                report.nodes_by_label[label] = report.nodes_by_label.get(label, 0) + 1
-
+        element_ids: dict[str, str] = {}
+        created: set[str] = set()
         phase_began = time.perf_counter()
-        element_ids, created = self._write_nodes(node_groups, key_of, batch_size, workers, report)
-        report.node_seconds = time.perf_counter() - phase_began
+        with tempfile.TemporaryFile("w+", encoding="utf-8", prefix="kg-load-") as spool:
+            records = iter(records)
+            while part := list(itertools.islice(records, chunk)):
+                node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+                for node, labels, attrs, out in part:
+                    labels = tuple(sorted(labels))
+                    key_of[node] = _key_label(labels)
+                    row = {k: _neo4j_value(v) for k, v in attrs.items() if k != LABELS}
+                    row["uri"] = node
+                    node_groups[labels].append(row)
+                    report.nodes += 1
+                    for label in labels:
+                        report.nodes_by_label[label] = report.nodes_by_label.get(label, 0) + 1
+                    for rel_type, target, props in out:
+                        spool.write(json.dumps([node, target, rel_type, {
+                            k: _neo4j_value(v) for k, v in props.items() if k != LABELS}],
+                            default=_spooled) + "\n")
+                ids, new = self._write_nodes(node_groups, {n: key_of[n] for n, *_ in part},
+                                             batch_size, workers, report)
+                element_ids.update(ids)
+                created |= new
+            report.node_seconds = time.perf_counter() - phase_began
 
-        phase_began = time.perf_counter()  # every endpoint exists now
-        edge_groups: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
-        for source, target, rel_type, data in pg.edges(keys=True, data=True):
-            props = {k: _neo4j_value(v) for k, v in data.items() if k != LABELS}
-            # A node this load created has no relationship yet, so neither has any of its own.
-            new = source in created or target in created
-            edge_groups[(rel_type, new)].append(
-                {"a": element_ids[source], "source": source, "b": element_ids[target],
-                 "target": target, "props": props})
-            report.relationships_by_type[rel_type] = report.relationships_by_type.get(rel_type, 0) + 1
-        self._write_relationships(edge_groups, key_of, batch_size, workers, report)
-        report.relationship_seconds = time.perf_counter() - phase_began
+            phase_began = time.perf_counter()  # every endpoint exists now
+            spool.seek(0)
+            while lines := list(itertools.islice(spool, chunk)):
+                edge_groups: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
+                for line in lines:
+                    source, target, rel_type, props = json.loads(line, object_hook=_unspooled)
+                    # A node this load created has no relationship yet, nor has any of its own.
+                    new = source in created or target in created
+                    edge_groups[(rel_type, new)].append(
+                        {"a": element_ids[source], "source": source, "b": element_ids[target],
+                         "target": target, "props": props})
+                    report.relationships += 1
+                    report.relationships_by_type[rel_type] = (
+                        report.relationships_by_type.get(rel_type, 0) + 1)
+                self._write_relationships(edge_groups, key_of, batch_size, workers, report)
+            report.relationship_seconds = time.perf_counter() - phase_began
 
     def _write_nodes(self, node_groups: dict[tuple[str, ...], list[dict[str, Any]]],
                      key_of: dict[str, str], batch_size: int, workers: int,

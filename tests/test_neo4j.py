@@ -57,6 +57,26 @@ def test_parallel_batches_load_the_same_graph_as_one_at_a_time(store, small_grap
     assert many.node_seconds > 0 and many.relationship_seconds > 0
 
 
+def test_a_load_in_small_chunks_writes_what_one_chunk_writes(store, small_graph):
+    """kg load streams: nodes a chunk at a time, relationships spooled and written after; three
+    nodes a chunk (seven chunks, edges crossing them) gives the database one chunk gives."""
+    from kg.property_graph import property_graph_records
+    from kg.serialize import store_of
+
+    whole = store.load(small_graph)
+    rows = store.query(EDGES).rows
+    dated = store.query("MATCH (e:Event) WHERE e.date IS NOT NULL RETURN e.uri AS u, e.date AS d "
+                        "ORDER BY u").rows
+    store.clear()
+    chunked = store.load_records(property_graph_records(store_of(small_graph)), batch_size=2,
+                                 chunk=3)
+    assert (chunked.nodes, chunked.relationships) == (whole.nodes, whole.relationships) == (18, 31)
+    assert chunked.nodes_created == 18 and chunked.relationships_created == 31
+    assert store.query(EDGES).rows == rows
+    assert store.query("MATCH (e:Event) WHERE e.date IS NOT NULL RETURN e.uri AS u, e.date AS d "
+                       "ORDER BY u").rows == dated
+
+
 def test_uri_is_unique_per_key_label(store, small_graph):
     store.load(small_graph)
     rows = store.query("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
