@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -253,6 +254,7 @@ def property_graph_records(graph: Graph | ox.Store, ontology: Ontology | None = 
     known = set(nodes)
     relations = {str(p): onto.relationship_type(p) for p in onto.relations}
     claims = _asserted_claims(store, frozenset(str(p) for p in onto.symmetric))
+    names = lru_cache(maxsize=None)(lambda iri: "label" if iri == _LABEL else local_name(iri))
     skipped = " && ".join(f"?p != <{p}>" for p in sorted([str(RDF.type), *map(str, _FOLDED)]))
     for begin in range(0, len(nodes), _CHUNK):
         chunk = nodes[begin:begin + _CHUNK]
@@ -268,13 +270,13 @@ def property_graph_records(graph: Graph | ox.Store, ontology: Ontology | None = 
             edges = []
             for iri, obj in pairs.get(node, ()):
                 if isinstance(obj, ox.Literal):
-                    props["label" if iri == _LABEL else local_name(iri)].append(term_value(obj))
+                    props[names(iri)].append(term_value(obj))
                 elif (rel := relations.get(iri)) is not None:
                     if isinstance(obj, ox.NamedNode) and obj.value in known:
                         edges.append((rel, iri, obj.value))
                 elif isinstance(obj, ox.NamedNode):
                     value = local_name(obj.value) if iri == _FACTUALITY else obj.value
-                    props[local_name(iri)].append(value)
+                    props[names(iri)].append(value)
             attrs: dict[str, Any] = {}
             for name, values_ in props.items():
                 values_ = sorted(set(values_), key=_sort_key)
