@@ -240,9 +240,7 @@ class CypherGraph:
     # -- loading ---------------------------------------------------------------------------
 
     def _load(self, records: Iterable[PropertyGraphNode], folder: Path) -> None:
-        from kg.ontology import load_ontology
-
-        labels_seen: set[str] = set(load_ontology().node_labels)
+        labels_seen: set[str] = set()  # a label no node has matches nothing (NO_LABEL)
         node_columns = _Columns({"uri": "STRING", LABELS_COLUMN: "STRING[]"})
         edge_columns = _Columns({"from": "STRING", "to": "STRING", TYPE_COLUMN: "STRING"})
         types: set[str] = set()
