@@ -200,3 +200,44 @@ def test_a_former_title_says_nothing_of_other_organisations(extractor):
     assert respect and all(r.factuality != "Former" for r in respect)
     ex = read(extractor, "Arsenal manager Arsene Wenger praised his players.")
     assert ("person/arsene-wenger", "worksFor", "organization/arsenal") in triples(ex, True)
+
+
+@pytest.mark.parametrize("text, subject, predicate, obj", [
+    # sentences of our own writing
+    ("Jane Doe, chief economist at Acme Bank, said rates would rise.", "person/jane-doe",
+     "worksFor", "organization/acme-bank"),
+    ("Labour deputy leader John Prescott said so.", "person/john-prescott", "worksFor",
+     "organization/labour-party"),
+    # BBC tech/371, tech/217 and politics/131: officers under the head, read as its leaders before
+    ('"A couple of years ago, DTT had a bad image," said Olivier Gerolami, chief operating officer '
+     'of TNT.', "person/olivier-gerolami", "worksFor", "organization/tnt"),
+    ('"E-mail security attacks remain unabated in their persistence and ferocity," said Mark '
+     'Sunner, chief technology officer at MessageLabs.', "person/mark-sunner", "worksFor",
+     "organization/messagelabs"),
+    ("Craig Mackey, assistant chief constable of Gloucestershire Police, said: \"We have always "
+     "considered that our responses were proportionate.\"", "person/craig-mackey", "worksFor",
+     "organization/gloucestershire-police"),
+    # BBC tech/254 and politics/359: heads, as before
+    ('"The take-up rate for broadband is accelerating at a terrific pace," said Ben Verwaayen, '
+     "BT's chief executive.", "person/ben-verwaayen", "leaderOf", "organization/bt"),
+    ("He was speaking as Sir Digby Jones, CBI director general, warned Mr Brown not to be tempted.",
+     "person/digby-jones", "leaderOf", "organization/cbi"),
+])
+def test_the_title_noun_decides_leadership(extractor, text, subject, predicate, obj):
+    ex = read(extractor, text)
+    roles = {(r.subject, r.predicate, r.object) for r in ex.relations if r.subject == subject}
+    assert (subject, predicate, obj) in roles
+    assert predicate == "leaderOf" or (subject, "leaderOf", obj) not in roles
+
+
+@pytest.mark.parametrize("words, predicate", [
+    (["chief", "executive"], "leaderOf"), (["chief", "economist"], "worksFor"),
+    (["chief", "operating", "officer"], "worksFor"), (["director", "general"], "leaderOf"),
+    (["deputy", "leader"], "worksFor"), (["vice", "president"], "worksFor"),
+    (["Prime", "Minister"], "leaderOf"), (["spokesman"], "spokespersonFor"), (["MP"], "memberOf"),
+    (["chief"], "leaderOf"), (["novelist"], None),
+])
+def test_title_predicate_reads_the_title_noun(words, predicate):
+    from kg.extract.relations import title_predicate
+
+    assert title_predicate(words) == predicate

@@ -21,20 +21,40 @@ from kg.records import Relation, Span
 
 # ---------------------------------------------------------------- titles and appositions
 
+# two-word titles that name an organisation's head, though their last word alone does not
+LEADER_PHRASES = frozenset({("chief", "executive"), ("managing", "director"),
+                            ("director", "general"), ("secretary", "general"),
+                            ("general", "secretary"), ("head", "coach"), ("chief", "constable")})
+# a title under another: "deputy leader", "assistant chief constable", "vice president"
+UNDER_WORDS = frozenset({"deputy", "assistant", "vice", "associate"})
+
+
 def title_predicate(words: list[str]) -> str | None:
-    lowered = [w.lower() for w in words]
+    """The relation a title gives, its words in text order. The title's own noun, the last title
+    word, decides ("chief economist" works for the firm; "chief executive" leads it), and a
+    title under another leads nothing ("deputy leader", "assistant chief constable")."""
+    lowered = [w.lower().rstrip(".") for w in words]
     if "prime" in lowered or "supreme" in lowered and "leader" in lowered:
-        return "leaderOf"
-    for w in reversed(lowered):
-        if w in SPOKES_TITLES:
-            return "spokespersonFor"
-        if w in LEADER_TITLES:
-            return "leaderOf"
-        if w in MEMBER_TITLES:
-            return "memberOf"
-        if w in WORK_TITLES:
-            return "worksFor"
-    return None
+        predicate = "leaderOf"
+    elif any(pair in LEADER_PHRASES for pair in zip(lowered, lowered[1:])):
+        predicate = "leaderOf"
+    else:
+        predicate = None
+        for w in reversed(lowered):
+            if w in SPOKES_TITLES:
+                predicate = "spokespersonFor"
+            elif w in LEADER_TITLES:
+                predicate = "leaderOf"
+            elif w in MEMBER_TITLES:
+                predicate = "memberOf"
+            elif w in WORK_TITLES:
+                predicate = "worksFor"
+            else:
+                continue
+            break
+    if predicate == "leaderOf" and UNDER_WORDS & set(lowered):
+        return "worksFor"
+    return predicate
 
 
 def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, str]]) -> list[Relation]:
@@ -77,8 +97,8 @@ def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, 
         if root.dep_ == "appos" and root.head.i not in index.key_at:
             nouns.append(root.head)
         for noun in nouns:
-            predicate = title_predicate([noun.text] + [c.text for c in noun.children
-                                                        if c.dep_ in ("compound", "amod")])
+            predicate = title_predicate([c.text for c in noun.children if c.dep_ in ("compound", "amod")
+                                         and c.i < noun.i] + [noun.text])
             if not predicate:
                 continue
             modifiers = [c for c in noun.children if c.dep_ in ("amod", "compound", "advmod")]
