@@ -19,7 +19,8 @@ laid into it so that a query reads as it does on Neo4j:
   against 0.12 s over one);
 - a property a node lacks is null, as on Neo4j, even when no node has it (it is then added to
   the table as an empty column before the query runs again);
-- ``type(r)`` and ``labels(n)`` read the columns holding the type and the labels;
+- ``type(r)`` and ``labels(n)`` read the columns holding the type and the labels, and a label
+  test, ``WHERE n:Person`` or ``RETURN n:Place``, reads the flags (true or false, as on Neo4j);
 - variable-length patterns follow Neo4j's rule (a relationship once per path: TRAIL);
 - dates are ISO strings, as the embedded engine has always held them (they compare in order);
   ``date("2024-03-26")`` literals and date parameters become such strings;
@@ -28,9 +29,9 @@ laid into it so that a query reads as it does on Neo4j:
 
 What differs from Neo4j, and is documented in docs/queries.md: a property that is a list on some
 nodes and a single value on others (``sameAs``) is a list on all of them (a column has one type);
-label predicates in
-``WHERE`` (``WHERE n:Person``), label alternatives ``(n:A|B)`` and type alternatives on a
-single-hop relationship ``[r:A|B]`` are not read.
+label alternatives in a
+pattern ``(n:A|B)`` (write ``WHERE n:A|B``) and type alternatives on a single-hop relationship
+``[r:A|B]`` are not read.
 
 Example::
 
@@ -71,6 +72,8 @@ _TOKENS = re.compile(
     rf"|(?P<node>\(\s*(?:{_NAME})?\s*(?=:))"
     rf"|(?P<rel>\[\s*(?:{_NAME})?\s*(?=[:*]))"
     rf"|(?P<prop>(?<![\w$`])[A-Za-z_]\w*\s*\.\s*)(?P<key>[A-Za-z_]\w*)"
+    r"|(?P<has>(?<![\w.$`])(?P<var>[A-Za-z_]\w*)(?=\s*:\s*[A-Za-z_`]))"
+    r"|(?P<brace>[{}])"
     rf"|(?P<type>(?<![.\w$])type\s*\(\s*(?P<typed>{_NAME})\s*\))"
     rf"|(?P<labels>(?<![.\w$])labels\s*\(\s*(?P<of>{_NAME})\s*\))"
     r"|(?<![.\w$`])(?P<refused>CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|COPY|LOAD|"
@@ -290,7 +293,7 @@ class CypherGraph:
     def translate(self, query: str) -> str:
         """``query`` in Ladybug's terms (see the module docstring); raises
         :class:`UnsupportedFeature` for writes, procedure calls and file access."""
-        out, position = [], 0
+        out, position, depth = [], 0, 0  # depth: of braces, inside which name: is a map key
         for m in _TOKENS.finditer(query):
             if m.start() < position:
                 continue  # inside a pattern already rewritten
@@ -304,9 +307,26 @@ class CypherGraph:
             elif m.group("node") is not None:
                 out.append(text)
                 position = self._node_labels(query, position, out)
+                depth += out[-1].endswith(", ")  # a property map of the pattern stays open
             elif m.group("rel") is not None:
                 out.append(text)
                 position = self._relationship_types(query, position, out)
+                depth += out[-1].endswith(", ")
+            elif m.group("brace"):
+                depth += 1 if text == "{" else -1
+                out.append(text)
+            elif m.group("has") is not None:
+                if depth:
+                    out.append(text)
+                else:  # a label test, WHERE n:Person: true or false, as on Neo4j
+                    names, operators, position = self._names(query, position)
+                    if len(operators) > 1:
+                        raise UnsupportedFeature("the embedded Cypher engine reads n:A:B and "
+                                                 "n:A|B, not a mix of them; " + NEO4J_HINT)
+                    tests = [f"coalesce({text}.{_quote(_label_column(n))}, false)"
+                             if n in self.labels else "false" for n in names]
+                    joined = " OR " if "|" in operators else " AND "
+                    out.append("(" + joined.join(tests) + ")")
             elif m.group("prop"):
                 out.append(m.group("prop") + _quote(m.group("key")))
             elif m.group("type"):

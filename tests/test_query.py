@@ -256,11 +256,18 @@ def test_embedded_cypher_reads_single_quotes_and_count_star(small_graph, text, r
     ("MATCH (a:Person)-[:VISITED|LEADER_OF*1..1]->(b) RETURN b.label AS name ORDER BY name",
      [("Hamas",), ("Tehran",)]),
     ("MATCH (a)-[r:VISITED]->(b) RETURN r.end - r.start AS span", [(66,)]),
+    ("MATCH (n) WHERE n:City|Country RETURN n.label AS name ORDER BY name",
+     [("Iran",), ("Israel",), ("Tehran",)]),
+    ("MATCH (n:Person) RETURN n.label AS name, n:Actor AS actor, n:Place AS place, "
+     "n:NoSuchLabel AS nothing, {label: n.label} AS map ORDER BY name",
+     [("Hossein Amir-Abdollahian", True, False, False, {"label": "Hossein Amir-Abdollahian"}),
+      ("Ismail Haniyeh", True, False, False, {"label": "Ismail Haniyeh"})]),
 ])
 def test_embedded_cypher_reads_cypher_beyond_the_old_subset(small_graph, text, rows):
     """WITH, OPTIONAL MATCH, UNWIND and RETURN alone, which grand-cypher refused, now answer;
-    labels combine as on Neo4j, an unknown label or type matches nothing, and a property
-    named like a keyword (end) reads."""
+    labels combine as on Neo4j, in patterns and as tests (n:Actor is true or false), an unknown
+    label or type matches nothing, a map literal's keys stay keys, and a property named like a
+    keyword (end) reads."""
     assert run_cypher(to_property_graph(small_graph), text).rows == rows
 
 
@@ -281,7 +288,7 @@ def test_embedded_cypher_refuses_writes_calls_and_files(graph_file, text, featur
 
 def test_valid_cypher_beyond_what_it_reads_is_not_called_a_syntax_error_alone(graph_file):
     result = CliRunner().invoke(main, ["query", graph_file, "--cypher",
-                                       "MATCH (n) WHERE n:Person RETURN n.label"])
+                                       "MATCH (n:Person) RETURN n {.label} AS m"])
     assert result.exit_code == 2
     assert "cannot read this query at line 1, column" in result.output and "--neo4j" in result.output
     assert "if it is valid Cypher" in result.output
