@@ -217,7 +217,18 @@ def test_a_former_title_says_nothing_of_other_organisations(extractor):
     ("Craig Mackey, assistant chief constable of Gloucestershire Police, said: \"We have always "
      "considered that our responses were proportionate.\"", "person/craig-mackey", "worksFor",
      "organization/gloucestershire-police"),
-    # BBC tech/254 and politics/359: heads, as before
+    # BBC tech/251, sport/164 (shortened) and politics/207: heads of one function
+    ('"There are no technical or economic reasons for not providing equivalent access to services '
+     'for deaf people," said RNID technology director, Guido Gybels.', "person/guido-gybels",
+     "worksFor", "organization/rnid"),
+    ('"He is a fine player," said Spurs sporting director Frank Arnesen.', "person/frank-arnesen",
+     "worksFor", "organization/spurs"),
+    ("Alan Milburn, Labour's head of elections strategy, has played a key role in the plan.",
+     "person/alan-milburn", "worksFor", "organization/labour-party"),
+    ("John Smith, director of corporate marketing for Intel, said so.", "person/john-smith",
+     "worksFor", "organization/intel"),
+    # heads of the whole organisation, as before (BBC tech/254 and politics/359)
+    ("Tom White, head of the NAO, said so.", "person/tom-white", "leaderOf", "organization/nao"),
     ('"The take-up rate for broadband is accelerating at a terrific pace," said Ben Verwaayen, '
      "BT's chief executive.", "person/ben-verwaayen", "leaderOf", "organization/bt"),
     ("He was speaking as Sir Digby Jones, CBI director general, warned Mr Brown not to be tempted.",
@@ -235,7 +246,8 @@ def test_the_title_noun_decides_leadership(extractor, text, subject, predicate, 
     (["chief", "operating", "officer"], "worksFor"), (["director", "general"], "leaderOf"),
     (["deputy", "leader"], "worksFor"), (["vice", "president"], "worksFor"),
     (["Prime", "Minister"], "leaderOf"), (["spokesman"], "spokespersonFor"), (["MP"], "memberOf"),
-    (["chief"], "leaderOf"), (["novelist"], None),
+    (["chief"], "leaderOf"), (["novelist"], None), (["technology", "director"], "worksFor"),
+    (["managing", "director"], "leaderOf"), (["director"], "leaderOf"), (["sales", "head"], "worksFor"),
 ])
 def test_title_predicate_reads_the_title_noun(words, predicate):
     from kg.extract.relations import title_predicate

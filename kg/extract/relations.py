@@ -27,6 +27,12 @@ LEADER_PHRASES = frozenset({("chief", "executive"), ("managing", "director"),
                             ("general", "secretary"), ("head", "coach"), ("chief", "constable")})
 # a title under another: "deputy leader", "assistant chief constable", "vice president"
 UNDER_WORDS = frozenset({"deputy", "assistant", "vice", "associate"})
+# heads of one function, not of the organisation: "sales director", "sporting director"; a
+# director or head is the organisation's only with no other word before it than these
+FUNCTION_HEADS = frozenset({"director", "head"})
+WHOLE_HEAD_WORDS = frozenset({"managing", "executive", "general", "chief", "co", "acting",
+                              "interim", "new", "current", "former", "ex", "outgoing", "incoming",
+                              "founding", "overall", "top", "the", "a", "an", "-"})
 
 
 def title_predicate(words: list[str]) -> str | None:
@@ -54,7 +60,20 @@ def title_predicate(words: list[str]) -> str | None:
             break
     if predicate == "leaderOf" and UNDER_WORDS & set(lowered):
         return "worksFor"
+    if predicate == "leaderOf" and lowered and lowered[-1] in FUNCTION_HEADS \
+            and any(w not in WHOLE_HEAD_WORDS for w in lowered[:-1]):
+        return "worksFor"  # "RNID technology director", "Spurs sporting director Frank Arnesen"
     return predicate
+
+
+def heads_a_function(noun: Token, index: EntityIndex) -> bool:
+    """"director of marketing", "head of tax", "chief of staff": a head or director of a common
+    noun, not of a named organisation, heads that part of it."""
+    if noun.lower_ not in FUNCTION_HEADS | {"chief"}:
+        return False
+    return any(p.dep_ == "pobj" and p.pos_ == "NOUN" and p.i not in index.key_at
+               for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
+               for p in prep.children)
 
 
 def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, str]]) -> list[Relation]:
@@ -98,7 +117,9 @@ def title_relations(doc: Doc, index: EntityIndex, persons: list[tuple[int, int, 
             nouns.append(root.head)
         for noun in nouns:
             predicate = title_predicate([c.text for c in noun.children if c.dep_ in ("compound", "amod")
-                                         and c.i < noun.i] + [noun.text])
+                                         and c.i < noun.i and c.i not in index.key_at] + [noun.text])
+            if predicate == "leaderOf" and heads_a_function(noun, index):
+                predicate = "worksFor"
             if not predicate:
                 continue
             modifiers = [c for c in noun.children if c.dep_ in ("amod", "compound", "advmod")]
