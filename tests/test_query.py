@@ -332,3 +332,30 @@ def test_corroborated_reports_answer_when_one_report_has_no_date(small_graph):
     assert [(r[0], r[4]) for r in cypher.rows] == [(r[0], r[4]) for r in sparql.rows]
     assert sorted(r[3] for r in cypher.rows) == [12, 15]
     assert None in {r[2] for r in cypher.rows}  # the undated report, kept
+
+
+def test_pairs_agree_when_several_articles_report_one_fact():
+    """One visit in three articles: the property graph has one VISITED edge with three reports,
+    the RDF three claims; the evidence pair gives one row a visit in both engines, with the first
+    report (by article) and the number of reports. An appointment's employer is an event role
+    both sides of most_connected count."""
+    import kg
+    from conftest import _record
+
+    texts = {"b": "Gordon Brown visited Kenya on Monday.", "a": "Mr Gordon Brown visited Kenya.",
+             "c": "Chancellor Gordon Brown visited Kenya and Tanzania."}
+    records = [_record(k, t, "2005-01-10", [("Person", "Gordon Brown", "visited", "Country", "Kenya")])
+               for k, t in texts.items()]
+    records.append(_record("d", "Acme appointed Jane Doe.", "2005-01-11", [],
+                           [("Appointment", "appointed", [("target", "Jane Doe"),
+                                                          ("employer", "Acme")], None)]))
+    graph = kg.KnowledgeGraph.from_extractions(records)
+    sparql = graph.sparql((QUERIES / "evidence.rq").read_text(encoding="utf-8"))
+    cypher = graph.cypher((QUERIES / "evidence.cypher").read_text(encoding="utf-8"))
+    assert sparql.rows == cypher.rows
+    (row,) = sparql.rows
+    assert row[3] == texts["a"] and row[-1] == 3
+    sparql = graph.sparql((QUERIES / "most_connected.rq").read_text(encoding="utf-8"))
+    cypher = graph.cypher((QUERIES / "most_connected.cypher").read_text(encoding="utf-8"))
+    assert sorted(sparql.rows) == sorted(cypher.rows)
+    assert ("Acme", 1) in sparql.rows
