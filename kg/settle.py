@@ -307,10 +307,10 @@ def _write(store: ox.Store, triples) -> int:
 
 
 def _written(store: ox.Store, n: int) -> None:
-    """Flush ``store`` every 100,000 quads written: RocksDB keeps what it has not flushed in
+    """Flush ``store`` every 50,000 quads written: RocksDB keeps what it has not flushed in
     memory, which otherwise grows with the corpus (1.2 GB for 1.6M quads)."""
     count = _unflushed.get(id(store), 0) + n
-    if count >= 100_000:
+    if count >= 50_000:
         store.flush()
         count = 0
     _unflushed[id(store)] = count
