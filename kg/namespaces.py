@@ -67,6 +67,12 @@ class NEWS(DefinedNamespace):
     dateline: object; contentHash: object; source: object; unnamed: object
 
 
+EVENT_ROLES = {name: NEWS[name] for name in (
+    "actor", "target", "participant", "place", "instrument", "destination", "origin",
+    "affectedGroup", "employer")}
+"""An event's roles: the :class:`kg.records.Argument` role name -> its ontology property."""
+
+
 PREFIXES = {
     "news": str(NEWS._NS),
     "res": str(RES),

@@ -22,14 +22,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg import iri
-from kg.namespaces import NEWS, SCHEMA, bind_prefixes
+from kg.namespaces import EVENT_ROLES, NEWS, SCHEMA, bind_prefixes
 from kg.records import ArticleExtraction, Event, Evidence, Relation
 
 _FACTUALITY = {"Asserted": NEWS.Asserted, "Reported": NEWS.Reported, "Hedged": NEWS.Hedged,
                "Negated": NEWS.Negated, "Former": NEWS.Former}
-_ROLE = {"actor": NEWS.actor, "target": NEWS.target, "participant": NEWS.participant,
-         "place": NEWS.place, "instrument": NEWS.instrument, "destination": NEWS.destination,
-         "origin": NEWS.origin, "affectedGroup": NEWS.affectedGroup, "employer": NEWS.employer}
 
 
 def date_literal(value: str) -> Literal:
@@ -175,7 +172,7 @@ class _ArticleWriter:
         if e.cameo:
             t(node, _iri(NEWS.cameoCode), _lit(e.cameo))
         for arg in e.arguments:
-            t(node, _iri(_ROLE[arg.role]), _iri(iri.entity_iri(arg.entity)))
+            t(node, _iri(EVENT_ROLES[arg.role]), _iri(iri.entity_iri(arg.entity)))
         if e.date:
             t(node, _iri(NEWS.date), date_term(e.date))
         if e.date_text:

@@ -39,7 +39,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import iri
 from kg.corpus_index import ENTITY, CorpusIndex, is_named_entity
-from kg.namespaces import NEWS, RES, SCHEMA
+from kg.namespaces import EVENT_ROLES, NEWS, RES, SCHEMA
 
 PIECE = "urn:kg:piece:"
 BLOCK_LIMIT = 200  # as kg.resolve_corpus.candidate_pairs: a key this common says nothing
@@ -51,9 +51,7 @@ _SAME = ox.NamedNode(str(OWL.sameAs))
 _DEFAULT = ox.DefaultGraph()
 _EXTRACTOR = str(RES) + "extractor/"
 _PLACES = {_NS + c: i for i, c in enumerate(("Place", "Region", "City", "Country"))}
-_EVENT_ROLES = {ox.NamedNode(_NS + r) for r in (
-    "actor", "target", "participant", "affectedGroup", "place", "destination", "origin",
-    "instrument")}
+_EVENT_ROLES = {ox.NamedNode(str(p)) for p in EVENT_ROLES.values()}
 _REPORT = ox.NamedNode(_NS + "report")
 _EVIDENCE = ox.NamedNode(_NS + "evidence")
 _TRIGGER = ox.NamedNode(_NS + "trigger")

@@ -87,3 +87,25 @@ def test_undated_reports_need_a_common_place_and_statements_stay_apart():
     dated = EventReport("ev:d", "Attack", "art:9", None, frozenset({"p:iraq"}), frozenset(), "2024-03-26")
     other = EventReport("ev:e", "Attack", "art:8", "2024-03-26", frozenset({"p:iraq"}), frozenset(), "2024-03-27")
     assert corroborate([dated, other]) == [["ev:d", "ev:e"]]
+
+
+def test_the_corroborated_event_keeps_every_role_of_its_reports():
+    """Every event role of ``kg.namespaces.EVENT_ROLES`` goes from the reports to the event:
+    an appointment reported twice keeps its employer."""
+    from dataclasses import replace
+
+    from kg.rdf import extraction_graph
+
+    def appointment(article_id, published):
+        ex = _report(article_id, published, "appointed", "2024-03-26", who=("Jane Doe", "Acme"),
+                     cls="Appointment")
+        (event,) = ex.events
+        args = tuple(replace(a, role="employer") if a.role == "participant" else a
+                     for a in event.arguments)
+        return replace(ex, events=(replace(event, arguments=args),))
+
+    graph = extraction_graph([appointment("bbc", dt.date(2024, 3, 26)),
+                              appointment("afp", dt.date(2024, 3, 27))])
+    (event,) = graph.subjects(NEWS.reportCount, Literal(2, datatype=XSD.integer))
+    assert (event, NEWS.employer, entity_iri("person/acme")) in graph
+    assert (event, NEWS.actor, entity_iri("person/jane-doe")) in graph
