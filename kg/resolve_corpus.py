@@ -306,6 +306,11 @@ class PairModel:
         return cls.from_json(json.loads(text))
 
 
+BLOCK_LIMIT = 200
+"""Members past which a blocking key ("l:john") is too common to say anything; the corpus step
+(:mod:`kg.settle`) reads the same limit to know which blocks a change opens or closes."""
+
+
 def candidate_pairs(entities: Sequence[CorpusEntity]) -> list[tuple[int, int]]:
     """Index pairs of nodes sharing a blocking key, each once, in a fixed order."""
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -317,7 +322,7 @@ def candidate_pairs(entities: Sequence[CorpusEntity]) -> list[tuple[int, int]]:
         if key.startswith("A:"):
             continue
         others = blocks.get("A:" + key[2:], []) if key.startswith("a:") else []
-        if len(members) + len(others) > 200:  # a key this common ("l:john") says nothing
+        if len(members) + len(others) > BLOCK_LIMIT:
             continue
         for x, i in enumerate(members):
             for j in members[x + 1:] + others:

@@ -40,9 +40,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from kg import iri
 from kg.corpus_index import ENTITY, CorpusIndex, is_named_entity
 from kg.namespaces import EVENT_ROLES, NEWS, RES, SCHEMA
+from kg.resolve_corpus import BLOCK_LIMIT
 
 PIECE = "urn:kg:piece:"
-BLOCK_LIMIT = 200  # as kg.resolve_corpus.candidate_pairs: a key this common says nothing
 _NS = str(NEWS._NS)
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = ox.NamedNode(str(RDFS.label))
