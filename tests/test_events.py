@@ -94,6 +94,24 @@ def test_trigger_model_decides_on_candidates_only_and_round_trips(tmp_path):
     assert again.triggers(doc).keys() == {1} and again.candidates == model.candidates
 
 
+def test_cross_validation_reports_the_standard_error_of_its_folds():
+    from kg.train.triggers import standard_error
+
+    assert standard_error([0.5, 0.7, 0.3, 0.5]) == pytest.approx(0.0816, abs=1e-4)
+    assert standard_error([0.6]) == 0.0
+
+
+def test_a_steep_calibration_map_gives_probabilities_without_overflow():
+    # a Platt map fitted on well-separated folds can be steep: at L2 3e-4 training stopped with
+    # an OverflowError in math.exp on a raw score near zero
+    from kg.extract.trigger_model import TriggerModel
+
+    model = TriggerModel(["O", "Attack"], {}, [0.0, 0.0], [], platt=(60.0, -5.0))
+    assert model.calibrated(1e-9) == pytest.approx(0.0, abs=1e-12)
+    assert model.calibrated(1 - 1e-9) == pytest.approx(1.0)
+    assert 0 < model.calibrated(0.5) < 0.01
+
+
 def test_trigger_component_saves_with_spacy_serialisation(tmp_path):
     from kg.extract.components import TriggerComponent
 

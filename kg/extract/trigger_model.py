@@ -193,7 +193,8 @@ class TriggerModel:
     def calibrated(self, p: float) -> float:
         p = min(max(p, 1e-6), 1 - 1e-6)
         a, b = self.platt
-        return 1 / (1 + math.exp(-(a * math.log(p / (1 - p)) + b)))
+        z = a * math.log(p / (1 - p)) + b
+        return 1.0 / (1.0 + math.exp(max(-60.0, min(60.0, -z))))  # as the relation model does
 
     def best(self, features: Iterable[str]) -> tuple[str, float]:
         """The most probable event class (never ``O``) and its raw probability."""
