@@ -279,7 +279,9 @@ class CorpusGraph:
             self._live = self.index.hashes()
         self._removed: set[str] = set()
         self._staged: list[str] = []
-        self._unflushed = 0  # bytes of pieces loaded since the last flush
+        from kg.settle import FlushEvery
+
+        self._pieces_written = FlushEvery(self.pieces, 8 << 20)  # bytes of N-Triples
         self.last_update = None
         if not self._live:
             self.store.load(_extractor_ntriples(), ox.RdfFormat.N_TRIPLES)
@@ -306,10 +308,7 @@ class CorpusGraph:
             self.index.stage(piece.summary)
         self._live.add(h)
         self._staged.append(h)
-        self._unflushed += len(piece.ntriples)
-        if self._unflushed >= 8 << 20:  # RocksDB keeps what it has not flushed in memory
-            self.pieces.flush()
-            self._unflushed = 0
+        self._pieces_written.wrote(len(piece.ntriples))
 
     def remove(self, content_hash: str) -> None:
         """Take the article with this content hash out at the next :meth:`settle`."""

@@ -293,25 +293,27 @@ def _with_reverse(triples, symmetric: frozenset[str]):
             yield o, p, s
 
 
-_unflushed = {}
+class FlushEvery:
+    """Flush a pyoxigraph store every ``limit`` units (quads, bytes) written to it: an on-disk
+    (RocksDB) store keeps what it has not flushed in memory, which otherwise grows with the
+    corpus (1.2 GB for 1.6M quads). One per store and run, so no count outlives its store."""
+
+    def __init__(self, store: ox.Store, limit: int):
+        self.store, self.limit, self.count = store, limit, 0
+
+    def wrote(self, n: int) -> None:
+        self.count += n
+        if self.count >= self.limit:
+            self.store.flush()
+            self.count = 0
 
 
-def _write(store: ox.Store, triples) -> int:
+def _write(flush: FlushEvery, triples) -> int:
     quads = [ox.Quad(s, p, o, _DEFAULT) for s, p, o in triples]
     if quads:
-        store.extend(quads)
-        _written(store, len(quads))
+        flush.store.extend(quads)
+        flush.wrote(len(quads))
     return len(quads)
-
-
-def _written(store: ox.Store, n: int) -> None:
-    """Flush ``store`` every 50,000 quads written: RocksDB keeps what it has not flushed in
-    memory, which otherwise grows with the corpus (1.2 GB for 1.6M quads)."""
-    count = _unflushed.get(id(store), 0) + n
-    if count >= 50_000:
-        store.flush()
-        count = 0
-    _unflushed[id(store)] = count
 
 
 def _entity_triples(pieces, index, mapping: _Mapping, kept: str, members: list[str],
@@ -621,6 +623,7 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
 
     # 4. the settled triples of the affected nodes and articles, written again
     live = {PIECE + h for h in index.hashes()}
+    written = FlushEvery(store, 50_000)
     if not fresh:
         _delete_subjects(store, old_subjects)
         _delete_subjects(store, affected)
@@ -629,14 +632,14 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
         pieces.remove_graph(piece_graph(h))
     new_pieces = sorted(set(added) | set(index.hashes_of_ids(ids)))
     for h in new_pieces:
-        _write(store, _article_triples(pieces, mapping, h, symmetric))
+        _write(written, _article_triples(pieces, mapping, h, symmetric))
     lap("write articles")
     groups: dict[str, list[str]] = {}
     for node in sorted(affected):
         groups.setdefault(mapping(node), []).append(node)
     for kept, members in groups.items():
         cls = decided[kept][1] if kept in decided else None
-        _write(store, _entity_triples(pieces, index, mapping, kept, members, cls, symmetric,
+        _write(written, _entity_triples(pieces, index, mapping, kept, members, cls, symmetric,
                                       live))
     report.entities = len(affected)
     report.merged = sum(1 for n in affected if mapping(n) != n)
@@ -678,11 +681,11 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
                 grouped[r.node] = event
                 store.remove(ox.Quad(ox.NamedNode(r.node), _TYPE, ox.NamedNode(_NS + r.cls),
                                      _DEFAULT))
-            _write(store, _event_triples(pieces, index, mapping, members, live))
+            _write(written, _event_triples(pieces, index, mapping, members, live))
             report.events += 1
         for r in recs:
             if r.node not in grouped:
-                _write(store, _single_report_triples(pieces, r.node, live))
+                _write(written, _single_report_triples(pieces, r.node, live))
         if seeds is None:
             graph.records.clear()
     index.set_events(all_reports, grouped)

@@ -199,3 +199,25 @@ def test_a_block_that_becomes_small_enough_is_compared_again():
     corpus.settle()
     assert _same_as(corpus) == {("john-smith", "smith")}
     assert _settled(corpus) == _scratch(others[1:] + [john, bare])
+
+
+def test_a_store_is_flushed_each_time_its_writes_reach_the_limit(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.settle import FlushEvery
+
+    flushes = []
+
+    class Store:  # a real on-disk store that notes its flushes (pyoxigraph's Store is final)
+        def __init__(self, path):
+            self.store = ox.Store(str(path))
+
+        def flush(self):
+            flushes.append(True)
+            self.store.flush()
+
+    first, second = FlushEvery(Store(tmp_path / "a"), 10), FlushEvery(Store(tmp_path / "b"), 10)
+    for _ in range(3):
+        first.wrote(4)  # 4, 8, 12: one flush, then 0 again
+    second.wrote(9)  # a count of its own, not the first store's
+    assert len(flushes) == 1 and (first.count, second.count) == (0, 9)
