@@ -253,3 +253,21 @@ def test_title_predicate_reads_the_title_noun(words, predicate):
     from kg.extract.relations import title_predicate
 
     assert title_predicate(words) == predicate
+
+
+@pytest.mark.parametrize("text", [
+    # BBC politics/237, politics/281 (Robert Kilroy-Silk) and politics/089 (David McLetchie)
+    "The MEP said his party would only admit foreigners who were required.",
+    "The MEP said he was ashamed to have joined the party.",
+    "The MSP had been a partner for Tods Murray which has a client opposing the development.",
+    # our own
+    "The veteran MEP voted against the budget on Tuesday.",
+])
+def test_a_member_title_on_its_own_names_no_organisation(extractor, text):
+    ex = read(extractor, text)
+    assert not {"MEP", "MSP"} & set(types(ex))
+
+
+def test_a_party_member_title_makes_the_person_a_member(extractor):
+    ex = read(extractor, "Labour MEP Richard Corbett said the vote had been close.")
+    assert ("person/richard-corbett", "memberOf", "organization/labour-party") in triples(ex)

@@ -104,7 +104,7 @@ director ceo founder secretary-general chancellor mayor governor general-secreta
 prime_minister supreme_leader
 """.split())
 SPOKES_TITLES = frozenset("spokesman spokeswoman spokesperson".split())
-MEMBER_TITLES = frozenset("member members lawmaker mp senator deputy".split())
+MEMBER_TITLES = frozenset("member members lawmaker mp mep msp senator deputy".split())
 WORK_TITLES = frozenset("""
 minister official envoy ambassador adviser advisor aide officer diplomat negotiator secretary
 correspondent reporter editor analyst researcher professor employee executive manager lawyer
