@@ -271,3 +271,21 @@ def test_a_member_title_on_its_own_names_no_organisation(extractor, text):
 def test_a_party_member_title_makes_the_person_a_member(extractor):
     ex = read(extractor, "Labour MEP Richard Corbett said the vote had been close.")
     assert ("person/richard-corbett", "memberOf", "organization/labour-party") in triples(ex)
+
+
+def test_an_initial_and_a_surname_in_a_team_sheet_is_a_person(extractor):
+    # BBC sport/331 and sport/339 ("G Gregan (Aus, capt)" an organisation, "B Lima (Samoa)" a
+    # city), sport/416 ("M Bortolami (Italy)", "L Nitoglia" a city), sport/405 ("K Maggs")
+    ex = read(extractor, "B Lima (Samoa), J Fourie (S Africa); A Mehrtens (NZ) G Gregan (Aus, capt); "
+                         "M Bortolami (Italy), K Maggs (Ireland), L Nitoglia (Italy).")
+    t = types(ex)
+    for name in ("B Lima", "J Fourie", "G Gregan", "M Bortolami", "K Maggs", "L Nitoglia"):
+        assert t.get(name) == "Person", (name, t)
+    assert t.get("South Africa") == "Country"  # the compass point spelled out
+
+
+def test_a_compass_point_and_a_place_is_no_person(extractor):
+    ex = read(extractor, "Referees: H Webb (S Yorkshire). Talks with S. Korea resumed on Monday.")
+    t = types(ex)
+    assert t.get("H Webb") == "Person" and t.get("South Korea") == "Country"
+    assert t.get("S Yorkshire") != "Person"
