@@ -165,6 +165,31 @@ def test_embedded_cypher_matches_undirected_patterns_both_ways(small_graph):
     assert run_cypher(pg, "MATCH (a:City)<-[:VISITED]-(b) RETURN b.label AS who").rows == [("Ismail Haniyeh",)]
 
 
+# Text the CSV files Ladybug copies in must carry as it is: its delimiter and quote characters
+# (record and group separators), commas, quotation marks, line breaks, blanks and the empty string.
+AWKWARD_TEXT = ["", " ", "a, b", 'He said "no"', "two\nlines", "cr\r\nlf", "tab\there", "\x1e",
+                "\x1d", "\x1dq\x1d", "x\x1ey\x1dz", "back\\slash", " padded ", "ünï ẞ"]
+
+
+def test_embedded_cypher_carries_awkward_text_exactly():
+    import networkx as nx
+
+    from kg.property_graph import LABELS
+
+    pg = nx.MultiDiGraph()
+    for i, text in enumerate(AWKWARD_TEXT):
+        pg.add_node(f"urn:n{i}", **{LABELS: {"Person"}}, label=text, altLabel=[f"<{text}>", "other"],
+                    count=i, share=i / 4)
+    pg.add_edge("urn:n0", "urn:n1", key="KNOWS", **{LABELS: {"KNOWS"}}, sentence=AWKWARD_TEXT[4],
+                sentences=AWKWARD_TEXT[1:])
+    rows = run_cypher(pg, "MATCH (p:Person) RETURN p.uri AS uri, p.label AS label, "
+                          "p.altLabel AS alt, p.count AS count, p.share AS share").rows
+    assert sorted(rows) == sorted((f"urn:n{i}", text, [f"<{text}>", "other"], i, i / 4)
+                                  for i, text in enumerate(AWKWARD_TEXT))
+    (edge,) = run_cypher(pg, "MATCH ()-[r:KNOWS]->() RETURN r.sentence, r.sentences").rows
+    assert edge == (AWKWARD_TEXT[4], AWKWARD_TEXT[1:])
+
+
 def test_parameters_bind_safely_and_default_to_everything(small_graph):
     from kg.query import QueryError, bind_parameters
 
