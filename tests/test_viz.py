@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import os
 import re
 
 import numpy as np
@@ -132,6 +133,24 @@ def test_layout_is_deterministic_and_places_every_node(small_graph):
     assert np.isfinite(points).all()
     # No two nodes on top of each other.
     assert min(math.dist(a, b) for a, b in itertools.combinations(first.values(), 2)) > 0.15
+
+
+def test_communities_do_not_change_with_the_hash_seed():
+    """A component is laid out as a subgraph of the view, whose nodes networkx iterates in the
+    order of a set of their names, which follows the run's string hash seed; Louvain then found
+    other communities, and the same graph came out as a different picture on every run."""
+    import subprocess
+    import sys
+
+    script = ("import json, networkx as nx; from kg.viz.layout import communities; "
+              "g = nx.relabel_nodes(nx.barabasi_albert_graph(300, 1, seed=3), lambda i: f'n{i}'); "
+              "g.add_nodes_from(f'alone{i}' for i in range(400)); "
+              "part = g.subgraph(set(nx.node_connected_component(g, 'n0'))); "
+              "print(json.dumps(communities(part), sort_keys=True))")
+    found = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+             for seed in range(1, 7)}
+    assert len(found) == 1
 
 
 def test_labels_never_overlap_and_stay_in_the_frame():

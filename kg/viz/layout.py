@@ -51,8 +51,15 @@ def communities(g: nx.Graph, seed: int = 7) -> dict[str, int]:
     """Each node's community (Louvain, deterministic for a seed), numbered largest first."""
     if g.number_of_edges() == 0:
         return {n: i for i, n in enumerate(sorted(g.nodes))}
-    groups = nx.community.louvain_communities(g, seed=seed)
-    groups = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c[0]))
+    # On node numbers, in sorted order: networkx's Louvain keeps communities in sets, whose
+    # order for strings changes with every run's hash seed, and with it the communities found.
+    names = sorted(g.nodes)
+    number = {n: i for i, n in enumerate(names)}
+    numbered = nx.Graph()
+    numbered.add_nodes_from(range(len(names)))
+    numbered.add_edges_from(sorted(tuple(sorted((number[u], number[v]))) for u, v in g.edges))
+    groups = nx.community.louvain_communities(numbered, seed=seed)
+    groups = sorted((sorted(names[i] for i in c) for c in groups), key=lambda c: (-len(c), c[0]))
     return {n: i for i, c in enumerate(groups) for n in c}
 
 
