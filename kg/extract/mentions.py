@@ -118,8 +118,9 @@ _COMPASS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 def _initial_and_surname(ent: SpacySpan, gaz) -> bool:
     """An initial and a capitalised word, as team sheets and bylines name people ("G Gregan",
     "C. Hoeft"): on CoNLL-2003 train 260 of the 277 such names are people. The others are places
-    and nationalities with a compass point ("S. Africa", "S. Korean"), which stay what they
-    are when the gazetteer knows them written out."""
+    and nationalities with a compass point ("S. Africa", "S. Korean"), which stay what they are
+    when the gazetteer knows them spelled out or when they stand in parentheses, where a team
+    sheet puts places ("H Webb (S Yorkshire)")."""
     words = [t for t in ent if t.text != "."]
     if len(words) != 2:
         return False
@@ -130,7 +131,7 @@ def _initial_and_surname(ent: SpacySpan, gaz) -> bool:
     spelled = _compass_spelled(ent)
     if spelled and (spelled in gaz.country_of or spelled in gaz.demonym_of or spelled in gaz.aliases
                     or _in_parentheses(ent)):
-        return False  # "(S Africa)", "H Webb (S Yorkshire)": where a team sheet puts places
+        return False
     return True
 
 
@@ -153,7 +154,7 @@ def _compass_spelled(ent: SpacySpan) -> str | None:
     words = [t for t in ent if t.text != "."]
     if len(words) != 2:
         return None
-    compass = _COMPASS.get(words[0].text.rstrip(".").lower()) if len(words[0].text.rstrip(".")) == 1 else None
+    compass = _COMPASS.get(words[0].text.rstrip(".").lower())
     return f"{compass} {words[1].lower_}" if compass else None
 
 
@@ -161,6 +162,8 @@ def _in_parentheses(ent: SpacySpan) -> bool:
     doc = ent.doc
     return (ent.start > 0 and doc[ent.start - 1].text == "(" and ent.end < len(doc)
             and doc[ent.end].text in (")", ","))
+
+
 _ONTONOTES_NAMES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 
 
