@@ -384,3 +384,27 @@ def test_pairs_agree_when_several_articles_report_one_fact():
     cypher = graph.cypher((QUERIES / "most_connected.cypher").read_text(encoding="utf-8"))
     assert sorted(sparql.rows) == sorted(cypher.rows)
     assert ("Acme", 1) in sparql.rows
+
+
+@pytest.mark.parametrize("name", ["meetings", "visits"])
+def test_who_met_and_who_visited_list_only_what_the_articles_assert(name):
+    # "Mr Brown, who was not at the Downing Street meeting", "Jack Straw is to visit Thailand"
+    # (BBC): such an event stays in the graph with its factuality, but it did not take place
+    from conftest import GraphBuilder
+    from kg.namespaces import NEWS
+
+    b = GraphBuilder()
+    people = [b.entity(NEWS.Person, f"person/p{i}", f"Person {i}") for i in range(4)]
+    london = b.entity(NEWS.City, "place/london", "London")
+    for start, factuality, who in ((10, NEWS.Asserted, people[:2]), (50, NEWS.Negated, people[2:]),
+                                   (90, NEWS.Hedged, [people[0], people[3]])):
+        if name == "meetings":
+            event = b.event(NEWS.Meeting, start, "Meeting", "They met.", participant=who)
+        else:
+            event = b.event(NEWS.Visit, start, "Visit", "He visited.", actor=who[0],
+                            destination=london)
+        b.graph.set((event, NEWS.factuality, factuality))
+    sparql = run_sparql(store_from_graph(b.graph), read_query(str(QUERIES / f"{name}.rq")))
+    cypher = run_cypher(to_property_graph(b.graph), read_query(str(QUERIES / f"{name}.cypher")))
+    assert [row[:2] for row in sparql.rows] == [("Person 0", "Person 1" if name == "meetings" else "London")]
+    assert sorted(cypher.rows, key=repr) == sorted(sparql.rows, key=repr)
