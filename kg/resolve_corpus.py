@@ -517,8 +517,10 @@ def representative(members: Sequence[CorpusEntity]) -> tuple[CorpusEntity, str]:
         if any(e.acted for e in members) and by_class.keys() & _ACTORS:
             by_class = Counter({c: n for c, n in by_class.items() if c in _ACTORS})
         cls = max(by_class, key=lambda c: (by_class[c], _SPECIFICITY.get(c, 0), c))
-    if cls == "Person":  # a person by the fullest name: Tony Blair, not "Blair"
-        rank = lambda e: (-min(len(e.words), 3), -e.mentions, -len(normalise_name(e.label).split()), e.node)  # noqa: E731
+    if cls == "Person":  # a person by the fullest name: Tony Blair, not "Blair"; Kevin Maggs,
+        # not the team sheets' "K Maggs" (an initial is no word of the name)
+        rank = lambda e: (-min(sum(len(w) > 1 for w in e.words), 3), -e.mentions,  # noqa: E731
+                          -len(normalise_name(e.label).split()), e.node)
     else:  # anything else by its fullest name among the much used: "Manchester United", not
         # "United"; but "Labour Party", not the rare "Parliamentary Labour Party"
         top = max(e.mentions for e in members if e.cls == cls)

@@ -325,3 +325,15 @@ def test_a_group_takes_an_actors_class_when_an_event_has_it_as_actor():
     person = CorpusEntity("e:jk", "JK Rowling", "Person", 1)
     thing = CorpusEntity("e:jk-other", "JK Rowling", "Other", 4, acted=True)
     assert set(resolve_entities([person, thing]).values()) == {("e:jk", "Person")}
+
+
+def test_a_person_is_kept_under_the_name_with_most_words_not_under_an_initial():
+    # BBC team sheets name "K Maggs" (sport/405, 377, 378) more often than articles name Kevin
+    # Maggs: the fuller name is kept, whatever the mentions
+    from kg.resolve_corpus import CorpusEntity, representative
+
+    initial = CorpusEntity("e:k-maggs", "K Maggs", "Person", 9)
+    full = CorpusEntity("e:kevin-maggs", "Kevin Maggs", "Person", 2)
+    assert representative([initial, full])[0] is full
+    assert representative([CorpusEntity("e:blair", "Blair", "Person", 9),
+                           CorpusEntity("e:tony-blair", "Tony Blair", "Person", 2)])[0].label == "Tony Blair"
