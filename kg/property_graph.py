@@ -136,11 +136,9 @@ def _store_of(graph: Graph | ox.Store) -> ox.Store:
     """``graph`` itself, or an rdflib graph copied into a store."""
     if isinstance(graph, ox.Store):
         return graph
-    from kg.serialize import to_oxigraph
+    from kg.serialize import store_of
 
-    store = ox.Store()
-    store.extend(to_oxigraph(graph, quads=True, ordered=False, invalid_iri=_carried))
-    return store
+    return store_of(graph, invalid_iri=_carried)
 
 
 _TYPE = ox.NamedNode(str(RDF.type))

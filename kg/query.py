@@ -118,9 +118,9 @@ def _oxigraph_value(term: Any) -> Any:
 
 def store_from_graph(graph: Graph) -> ox.Store:
     """An in-memory pyoxigraph store holding the triples of an rdflib graph."""
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
+    from kg.serialize import store_of
+
+    return store_of(graph)
 
 
 def store_from_file(path: str | Path) -> ox.Store:

@@ -199,12 +199,13 @@ def graph_of_store(store) -> Graph:
     return graph
 
 
-def store_of(graph: Graph):
-    """A pyoxigraph store holding the triples of an rdflib ``graph`` in its default graph."""
+def store_of(graph: Graph, invalid_iri=None):
+    """A pyoxigraph store holding the triples of an rdflib ``graph`` in its default graph
+    (``invalid_iri`` as in :func:`to_oxigraph`)."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.extend(to_oxigraph(graph, quads=True, ordered=False))
+    store.extend(to_oxigraph(graph, quads=True, ordered=False, invalid_iri=invalid_iri))
     return store
 
 

@@ -38,8 +38,8 @@ def test_interrupted_serialisation_keeps_previous_graph(tmp_path, monkeypatch, s
     before = target.read_bytes()
     real = kg.serialize.to_oxigraph
 
-    def killed_halfway(graph, quads, ordered=True):
-        for i, item in enumerate(real(graph, quads, ordered)):
+    def killed_halfway(graph, quads, ordered=True, invalid_iri=None):
+        for i, item in enumerate(real(graph, quads, ordered, invalid_iri)):
             if i == 25:
                 raise KeyboardInterrupt
             yield item
