@@ -2,10 +2,13 @@
 
     .venv/bin/kg extract ../shared/data/bbc -j 1 -o bbc.jsonl
     .venv/bin/python bench/bbc_events.py bbc.jsonl ../shared/data/bbc [--sample 50] [--seed 11]
+        [--half odd|even|all] [--lemmas CLASS]
 
 Prints the number of events of each class, how many Injury and Attack events were read from
 "beat", and, as tab-separated lines, a seeded sample of asserted events other than statements and
-casualty counts (article, class, trigger, confidence, sentence around the trigger). The judgments
+casualty counts (article, class, trigger, confidence, sentence around the trigger), from the
+odd- or even-numbered files only with ``--half`` (so errors can be read on one half and the other
+judged), or with ``--lemmas`` the trigger words of one class by frequency. The judgments
 made from it are written down in docs/eval.md and docs/judgments/bbc_events.tsv; nothing here is
 a test.
 """
@@ -25,6 +28,14 @@ def local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
 
 
+def in_half(article: str, half: str) -> bool:
+    """Whether an article id (``sport/396``, ``politics/350~2``) is of the ``half`` of the files."""
+    if half == "all":
+        return True
+    number = int("".join(ch for ch in article.rsplit("/", 1)[-1].split("~")[0] if ch.isdigit()) or 0)
+    return (number % 2 == 1) == (half == "odd")
+
+
 def sentence_around(text: str, start: int, end: int) -> str:
     left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
     stops = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
@@ -40,13 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=50)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--beat", action="store_true", help="list the events read from 'beat' instead")
+    ap.add_argument("--half", choices=["odd", "even", "all"], default="all",
+                    help="only the odd- or even-numbered files (sport/396 is even)")
+    ap.add_argument("--lemmas", metavar="CLASS", help="print the trigger words of CLASS by frequency")
     args = ap.parse_args(argv)
     records = [json.loads(line) for line in args.extraction.read_text(encoding="utf-8").splitlines()
                if line.strip()]
     by_class, beat = Counter(), Counter()
     beat_examples = []
     pool = []
-    records = [r for r in records if not r["id"].upper().startswith("README")]
+    records = [r for r in records if not r["id"].upper().startswith("README")
+               and in_half(r["id"], args.half)]
     for rec in records:
         for ev in rec.get("events", ()):
             cls = local(ev["type"])
@@ -59,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {len(records)} articles, {sum(by_class.values())} events")
     print("# by class:", ", ".join(f"{c} {n}" for c, n in by_class.most_common()))
     print("# read from 'beat':", dict(beat))
+    if args.lemmas:
+        words = Counter(ev["trigger"]["text"].lower() for _a, cls, ev in pool if cls == args.lemmas)
+        for word, n in words.most_common():
+            print(f"{n}\t{word}")
+        return 0
     random.Random(args.seed).shuffle(pool)
     if args.beat:
         pool = beat_examples

@@ -188,9 +188,26 @@ def _types(extraction):
     ("Federer beat Nadal in four sets to take the title.", {"Injury", "Attack"}),
     ("The novel beat five others to the Booker prize.", {"Injury", "Attack"}),
     ("Chelsea beat Newcastle 3-1 at Stamford Bridge.", {"Injury", "Attack"}),
+    # ... with a named loser, a passive, a prize or a deal ("beat X to the prize")
+    ("Venus Williams beat Amelie Mauresmo 6-4 7-5 in the semi-final.", {"Injury", "Attack"}),
+    pytest.param("Jacques Rogge said London had been beaten by Paris in the first round of "
+                 "voting.", {"Injury", "Attack"}, marks=pytest.mark.xfail(strict=True, reason=(
+                     "a known miss: reported speech and a place as the winner read as a beating "
+                     "(Injury 0.58); docs/eval.md"))),
+    ("Sideways beat Finding Neverland to the Golden Globe for best comedy.", {"Injury", "Attack"}),
+    ("Barclays beat ABN Amro to the purchase of the South African bank.", {"Injury", "Attack"}),
 ])
 def test_the_classifier_reads_the_sense_of_the_word(extract, text, not_types):
     assert not _types(extract(text)) & not_types
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Riot police beat the students with truncheons outside the university.",
+    "The shopkeeper was beaten unconscious by three men who took the till.",
+])
+def test_a_real_beating_is_still_an_injury(extract, text):
+    assert "Injury" in _types(extract(text))
 
 
 @pytest.mark.model
