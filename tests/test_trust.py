@@ -139,6 +139,33 @@ def test_a_descriptor_noun_types_the_name(extractor, text, name):
     assert not any(p == "livesIn" for _s, p, _o in triples(ex))
 
 
+@pytest.mark.parametrize("text, name", [
+    # BBC entertainment/075, entertainment/116, entertainment/189, tech/008 and tech/257, where
+    # these works and programs had been organisations or people
+    ("Mike Leigh's award-winning abortion drama Vera Drake has scooped seven nominations at this "
+     "year's British Independent Film Awards.", "Vera Drake"),
+    ("Lennon recorded his final album Double Fantasy at the studio in 1979.", "Double Fantasy"),
+    ("Long-running soap EastEnders won the best popular drama moment title.", "EastEnders"),
+    ("The original Zafi virus appeared in April this year.", "Zafi"),
+    ("In July a variant of the MyDoom virus slowed down searches on Google.", "MyDoom"),
+    # and sentences of our own writing
+    ("The hit musical Chicago Nights opens in Manchester next week.", "Chicago Nights"),
+    ("Her debut novel Brick Lane was shortlisted for the prize.", "Brick Lane"),
+])
+def test_a_work_or_program_named_by_its_noun_is_a_thing(extractor, text, name):
+    assert types(read(extractor, text)).get(name) == "Other"
+
+
+@pytest.mark.parametrize("text, name, type_", [
+    ("Sony's PSP console goes on sale in March.", "Sony", "Organization"),
+    ("The Nintendo handheld sold a million units.", "Nintendo", "Organization"),
+    ("He told the Today programme Mr Blair had refused.", "Blair", "Person"),
+    ("MTV is to show Advance Warning on all 25 of its channels.", "MTV", "Organization"),
+])
+def test_a_maker_before_its_product_noun_keeps_its_class(extractor, text, name, type_):
+    assert types(read(extractor, text)).get(name) == type_
+
+
 def test_a_headline_sport_word_is_no_place_and_clubs_are_no_cities(extractor):
     ex = read(extractor, "SOCCER - LEEDS HOLD CHELSEA\nLeeds drew 1-1 with Chelsea at Elland Road.")
     labels = {e.label.casefold(): e.type for e in ex.entities}

@@ -69,6 +69,15 @@ weekly publisher label studio agency charity union club side team party giant co
 house brand corporation consortium watchdog regulator
 """.split())
 PLACE_DESCRIPTORS = frozenset("city town village capital port province county state island".split())
+# Nouns that say the name beside them is a work or a product, a thing and no actor: "the film
+# Vera Drake", "their album Untouchables", "soap EastEnders", "UMD, Sony's own disc format".
+WORK_DESCRIPTORS = frozenset("""
+film movie documentary drama comedy thriller sitcom soap series programme show musical opera
+album single song track book novel memoir biography game format
+""".split())
+# Nouns after a name that make it a program's name: "the Zafi virus", "the Cabir worm" (a maker's
+# name before a product noun stays the maker's: "the Sony console", "Nintendo handheld").
+MALWARE_NOUNS = frozenset("virus worm trojan".split())
 
 PEOPLE_NOUNS = frozenset("""
 people civilians citizens residents children women men prisoners detainees refugees fighters

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, ORGANISATION_DESCRIPTORS,
-                                PEOPLE_NOUNS, PLACE_DESCRIPTORS, STATE_NOUNS,
-                                TITLE_WORDS, gazetteer)
+from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, MALWARE_NOUNS,
+                                ORGANISATION_DESCRIPTORS, PEOPLE_NOUNS, PLACE_DESCRIPTORS,
+                                STATE_NOUNS, TITLE_WORDS, WORK_DESCRIPTORS, gazetteer)
 from kg.extract.text import doc_text
 
 
@@ -99,6 +99,8 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
         type_ = "Organization"  # "research firm Gartner", "magazine Der Spiegel"
     elif described == "City" and type_ in ("Person", "Organization"):
         type_ = "City"
+    elif described == "Other":
+        type_ = "Other"
     if type_ == "Person":
         name = person_name(text)
         if name.casefold() in JUNK_ENTITY_WORDS:
@@ -176,7 +178,8 @@ def _ontonotes_name(ent: SpacySpan) -> bool:
 def _described_as(ent: SpacySpan) -> str | None:
     """The class a descriptor noun before or beside the name gives it: "research firm Gartner",
     "Dell, the computer maker" (Organization); "the town of Leeds" is read by the NER already,
-    "the port city Basra" (City)."""
+    "the port city Basra" (City); "the film Vera Drake", "UMD, Sony's own disc format", "the
+    Zafi virus" (Other: a work or a product)."""
     root = ent.root
     nouns = [c for c in root.children if c.dep_ in ("compound", "appos") and c.i < ent.start
              or c.dep_ == "appos" and c.i >= ent.end]
@@ -188,6 +191,15 @@ def _described_as(ent: SpacySpan) -> str | None:
             return "Organization"
         if noun.pos_ == "NOUN" and lemma in PLACE_DESCRIPTORS:
             return "City"
+        if noun.pos_ == "NOUN" and lemma in WORK_DESCRIPTORS:
+            return "Other"
+    head = root.head
+    if root.dep_ == "compound" and head.i >= ent.end and head.lemma_.lower() in MALWARE_NOUNS:
+        return "Other"
+    before = ent.doc[ent.start - 1] if ent.start > ent.sent.start else None
+    if before is not None and before.lower_ in WORK_DESCRIPTORS and before.pos_ in ("NOUN", "ADJ") \
+            and (ent.start <= before.head.i < ent.end or before.head == head):
+        return "Other"  # "abortion drama Vera Drake", "hit musical Mamma Mia!", parsed apart
     return None
 
 
