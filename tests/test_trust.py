@@ -161,6 +161,7 @@ def test_a_work_or_program_named_by_its_noun_is_a_thing(extractor, text, name):
     ("The Nintendo handheld sold a million units.", "Nintendo", "Organization"),
     ("He told the Today programme Mr Blair had refused.", "Blair", "Person"),
     ("MTV is to show Advance Warning on all 25 of its channels.", "MTV", "Organization"),
+    ("A single Microsoft licence now covers every PC in the office.", "Microsoft", "Organization"),
 ])
 def test_a_maker_before_its_product_noun_keeps_its_class(extractor, text, name, type_):
     assert types(read(extractor, text)).get(name) == type_

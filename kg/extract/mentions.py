@@ -197,9 +197,12 @@ def _described_as(ent: SpacySpan) -> str | None:
     if root.dep_ == "compound" and head.i >= ent.end and head.lemma_.lower() in MALWARE_NOUNS:
         return "Other"
     before = ent.doc[ent.start - 1] if ent.start > ent.sent.start else None
-    if before is not None and before.lower_ in WORK_DESCRIPTORS and before.pos_ in ("NOUN", "ADJ") \
+    if before is not None and before.lower_ in WORK_DESCRIPTORS \
+            and (before.pos_ == "NOUN" or before.lower_ == "musical") \
             and (ent.start <= before.head.i < ent.end or before.head == head):
-        return "Other"  # "abortion drama Vera Drake", "hit musical Mamma Mia!", parsed apart
+        # "abortion drama Vera Drake", "hit musical Mamma Mia!" (tagged an adjective), parsed
+        # apart; but "a single Microsoft licence" is no record
+        return "Other"
     return None
 
 
