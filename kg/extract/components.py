@@ -18,7 +18,8 @@ working state ``doc._.kg_state``, and the result ``doc._.kg_extraction``, an
 - ``kg_titles``: relations from titles and appositions, residence and organisation places;
 - ``kg_coref``: descriptions ("the Hamas leader") and pronouns join their entities;
 - ``kg_events``: events, statements and casualty figures with roles and dates, and the direct
-  relations verbs and events give;
+  relations verbs and events give; the roles are the parse rules', or the learned role
+  classifier's (:mod:`kg.extract.role_model`) where ``kg/data/role_model.json`` ships;
 - ``kg_relation_model`` (trained, saved with ``to_disk``): the CoNLL04 relation classifier, which
   gives the rules' readings between two names their confidence (the rule is one of its features;
   a reading it overrules is kept with that low confidence, below the floor) and reads the pairs
@@ -40,7 +41,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract import casualties, coref, events, relations as rel
+from kg.extract import casualties, coref, events, relations as rel, role_model
 from kg.extract.assemble import ResolvedNames, assemble, resolve_names
 from kg.extract.relation_model import RelationModel
 from kg.extract.trigger_model import DEFAULT_PATH as TRIGGER_MODEL, TriggerModel
@@ -160,7 +161,8 @@ def find_events(doc: Doc) -> Doc:
     drafts.sort(key=lambda d: d.trigger.i)
     events.date_events(drafts, state.article.date)
     events.relative_event_dates(doc, drafts, index)
-    state.drafts = events.merge_coreferent_events(drafts)
+    state.drafts = role_model.assign_roles(events.merge_coreferent_events(drafts), index,
+                                           role_model.active())
     state.relations += rel.verb_relations(doc, index, state.drafts)
     state.relations += rel.event_relations(doc, state.drafts)
     state.relations += events.event_edges(doc, state.drafts, index)

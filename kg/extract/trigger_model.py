@@ -138,6 +138,22 @@ def trigger_features(tok, lexicon: dict[str, Sequence[str]] | None = None) -> li
     return f
 
 
+def softmax_scores(weights: dict[str, Sequence[float]], bias: Sequence[float],
+                   features: Iterable[str]) -> list[float]:
+    """Class probabilities of a linear model over sparse string features: the softmax of the
+    bias plus the weight vectors of the features it knows (the trigger and role classifiers)."""
+    z = list(bias)
+    for feat in features:
+        w = weights.get(feat)
+        if w is not None:
+            for j, x in enumerate(w):
+                z[j] += x
+    top = max(z)
+    e = [math.exp(x - top) for x in z]
+    total = sum(e)
+    return [x / total for x in e]
+
+
 class TriggerModel:
     """A linear trigger classifier: ``classes`` (``O`` first), per-feature weight vectors, bias,
     the candidate ``lemma/POS`` keys, the Platt map ``(a, b)`` and the threshold on the
@@ -179,16 +195,7 @@ class TriggerModel:
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Class probabilities (softmax) for one feature list."""
-        z = list(self.bias)
-        for feat in features:
-            w = self.weights.get(feat)
-            if w is not None:
-                for j, x in enumerate(w):
-                    z[j] += x
-        top = max(z)
-        e = [math.exp(x - top) for x in z]
-        total = sum(e)
-        return [x / total for x in e]
+        return softmax_scores(self.weights, self.bias, features)
 
     def calibrated(self, p: float) -> float:
         p = min(max(p, 1e-6), 1 - 1e-6)

@@ -15,10 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
                     help="folder for names_ner/, relation_model.json, resolver.json and "
                          "trigger_model.json (default: kg/data)")
-    ap.add_argument("--only", choices=["ner", "relations", "resolver", "triggers"], default=None)
+    ap.add_argument("--only", choices=["ner", "relations", "resolver", "triggers", "roles"],
+                    default=None)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    from kg.train import ner, relations, resolver, triggers
+    from kg.train import ner, relations, resolver, roles, triggers
 
     names = args.output / "names_ner"
     if args.only in (None, "ner"):
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "triggers"):
         # the trigger classifier reads the parse and the names NER the shipped pipeline has
         triggers.main([str(args.data), "-o", str(args.output / "trigger_model.json")])
+    if args.only in (None, "roles"):
+        # after the triggers: the role classifier learns on the events they find
+        roles.main([str(args.data), "-o", str(args.output / "role_model.json")])
     return 0
 
 

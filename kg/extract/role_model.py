@@ -1,0 +1,197 @@
+"""The learned role classifier: which entity of a trigger's sentence fills which role of its event.
+
+The parse rules of :mod:`kg.extract.events` propose arguments (the subject acts, the object
+undergoes, "in" gives the place, ...). This model decides: for each named entity of the sentence
+near the trigger, and each unnamed filler a rule proposed ("13 people"), a multinomial logistic
+regression over sparse features (the event class, the dependency path from the trigger and from
+its light verb to the candidate, with its prepositions; the candidate's class and side; the
+rule's proposal) chooses a role or ``none``. The class constraints of the rules still hold (an
+actor is a person, organisation, country or group; a place is a place).
+
+Weights ship as plain JSON in ``kg/data/role_model.json`` and are trained by
+``kg train DATA --only roles`` (:mod:`kg.train.roles`) on WikiEvents and RAMS; without the file
+the rules' roles stand.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "role_model.json"
+NONE = "none"
+MAX_PATH = 4  # dependency arcs between trigger and candidate beyond which a path is "far"
+
+
+def _lemma(tok) -> str:
+    return "<num>" if tok.like_num else (tok.lemma_ or tok.text).lower()
+
+
+def dependency_path(a, b) -> str:
+    """The arcs from token ``a`` up to the lowest common head and down to ``b``, with the words
+    of prepositions on the way ("^nsubj", "vprep:in vpobj"); "far" beyond :data:`MAX_PATH`."""
+    if a.i == b.i:
+        return "self"
+    up, node = [a], a
+    while node.head.i != node.i:
+        node = node.head
+        up.append(node)
+    ups = {t.i: n for n, t in enumerate(up)}
+    down, node = [b], b
+    while node.i not in ups:
+        if node.head.i == node.i:
+            return "far"
+        node = node.head
+        down.append(node)
+    common = ups[node.i]
+    if common + len(down) - 1 > MAX_PATH:
+        return "far"
+    arcs = [f"^{t.dep_}" for t in up[:common]]
+    for t in reversed(down[:-1]):
+        arcs.append(f"v{t.dep_}" + (f":{t.lower_}" if t.dep_ == "prep" else ""))
+    return " ".join(arcs)
+
+
+def role_features(trigger, governor, cand, event: str, cand_type: str, rule_role: str | None,
+                  named: bool) -> list[str]:
+    """Sparse string features of one (trigger, candidate) pair."""
+    path = dependency_path(trigger, cand)
+    rule = rule_role or NONE
+    f = [f"ev={event}", f"rule={rule}", f"ev|rule={event}|{rule}", f"ct={cand_type}",
+         f"ev|ct={event}|{cand_type}", f"path={path}", f"ev|path={event}|{path}",
+         f"ct|path={cand_type}|{path}", f"rule|path={rule}|{path}", f"named={named}",
+         f"tpos={trigger.pos_}", f"cdep={cand.dep_}", f"ev|cdep={event}|{cand.dep_}",
+         f"side={'before' if cand.i < trigger.i else 'after'}",
+         f"ev|side|ct={event}|{'before' if cand.i < trigger.i else 'after'}|{cand_type}"]
+    distance = abs(cand.i - trigger.i)
+    f.append(f"dist={min(distance, 6) if distance < 6 else 'far' if distance > 12 else 'mid'}")
+    if governor.i != trigger.i:
+        gpath = dependency_path(governor, cand)
+        f += [f"gpath={gpath}", f"ev|gpath={event}|{gpath}", f"glemma={_lemma(governor)}"]
+    if cand.dep_ == "pobj":
+        prep = cand.head.lower_
+        f += [f"prep={prep}", f"ev|prep={event}|{prep}", f"ct|prep={cand_type}|{prep}"]
+        if cand.head.head.i == trigger.i:
+            f.append(f"tprep={prep}")
+    f.append(f"lem|rule={_lemma(trigger)}|{rule}")
+    return f
+
+
+class RoleModel:
+    """A linear role classifier: ``classes`` (``none`` first), per-feature weight vectors, bias."""
+
+    def __init__(self, classes: Sequence[str], weights: dict[str, Sequence[float]],
+                 bias: Sequence[float], meta: dict | None = None):
+        self.classes = list(classes)
+        self.weights = {k: list(v) for k, v in weights.items()}
+        self.bias = list(bias)
+        self.meta = dict(meta or {})
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "RoleModel":
+        data = json.loads(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
+        return cls(data["classes"], data["weights"], data["bias"], data.get("meta"))
+
+    def save(self, path: str | Path) -> None:
+        data = {"classes": self.classes, "bias": [round(b, 5) for b in self.bias], "meta": self.meta,
+                "weights": {k: [round(x, 4) for x in v] for k, v in sorted(self.weights.items())}}
+        Path(path).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+    def scores(self, features: Iterable[str]) -> list[float]:
+        """Class probabilities (softmax) for one feature list."""
+        from kg.extract.trigger_model import softmax_scores
+
+        return softmax_scores(self.weights, self.bias, features)
+
+    def role(self, features: Iterable[str]) -> str | None:
+        """The most probable role, None when it is ``none``."""
+        probs = self.scores(features)
+        j = max(range(len(probs)), key=probs.__getitem__)
+        return None if self.classes[j] == NONE else self.classes[j]
+
+
+def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool]]:
+    """``(key, span, root token, rule role, named)`` of each entity the model decides on: the
+    named entities of the trigger's sentence within :data:`MAX_PATH` arcs of the trigger or its
+    light verb, and every filler the rules proposed (with their role)."""
+    trigger, governor = draft.trigger, draft.governor
+    rule_roles: dict[str, str] = {}
+    for role, key, _span in draft.args:
+        rule_roles.setdefault(key, role)
+    out, seen = [], set()
+    roots: dict[str, object] = {}
+    for tok in trigger.sent:
+        key = index.key_at.get(tok.i)
+        if key is None or key in seen:
+            continue
+        span = index.span_at[tok.i]
+        root = tok
+        while root.head.i != root.i and index.key_at.get(root.head.i) == key:
+            root = root.head
+        near = dependency_path(trigger, root) != "far" or dependency_path(governor, root) != "far"
+        if near or key in rule_roles:
+            seen.add(key)
+            roots[key] = root
+            out.append((key, span, root, rule_roles.get(key), True))
+    doc = trigger.doc
+    for role, key, span in draft.args:
+        if key in seen:
+            continue
+        seen.add(key)
+        chars = doc.char_span(span.start, span.end, alignment_mode="expand")
+        root = chars.root if chars is not None and len(chars) else trigger
+        out.append((key, span, root, role, False))
+    return out
+
+
+def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
+    """The drafts with the model's arguments in place of the rules' (statements keep theirs:
+    their speaker is the speech rule's); unchanged without a model."""
+    if model is None:
+        return drafts
+    from kg.extract.events import _clean_args
+
+    for d in drafts:
+        if d.type == "Statement":
+            continue
+        args = []
+        for key, span, root, rule_role, named in candidates(d, index):
+            type_ = index.type_of.get(key) or ("Group" if not named else "Other")
+            role = model.role(role_features(d.trigger, d.governor, root, d.type, type_, rule_role,
+                                            named))
+            if role is not None:
+                args.append((role, key, span))
+        d.args = _clean_args(args, index)
+    return drafts
+
+
+@lru_cache(maxsize=1)
+def shipped() -> RoleModel | None:
+    """The shipped model, None when ``kg/data/role_model.json`` is absent."""
+    return RoleModel.load(DEFAULT_PATH) if DEFAULT_PATH.exists() else None
+
+
+_UNSET = object()
+_override: list = [_UNSET]
+
+
+def active() -> RoleModel | None:
+    """The model the events component uses: the shipped one, or the one of :class:`use_role_model`."""
+    return shipped() if _override[-1] is _UNSET else _override[-1]
+
+
+class use_role_model:
+    """``with use_role_model(model):`` the events component decides roles with ``model`` (None:
+    the rules alone), as training and its cross-validation need."""
+
+    def __init__(self, model: RoleModel | None):
+        self.model = model
+
+    def __enter__(self):
+        _override.append(self.model)
+        return self
+
+    def __exit__(self, *exc):
+        _override.pop()
