@@ -77,3 +77,45 @@ def test_the_resolver_trains_on_tiny_synthetic_data(tmp_path):
             exs.append(ex(doc_id, name, "Organization" if "H" in name[:1] else "Person"))
     model = PairModel.from_json(train(docs, exs, folds=2, echo=lambda *_: None))
     assert 0 < model.threshold < 1 and len(model.weights) == len(model.features)
+
+
+def test_the_event_model_trains_on_tiny_synthetic_data():
+    """Two topics, each of two events of one class reported by two articles apiece: the
+    articles of one event name the same people."""
+    from kg.corroborate import EVENT_FEATURES, EventModel
+    from kg.iri import entity_key
+    from kg.records import (Argument, Article, ArticleExtraction, Entity, Event, Evidence,
+                            Mention, Span)
+    from kg.train.events import train
+
+    def ex(doc_id, text, names, trigger, cls):
+        sent = Span(0, len(text), text)
+        entities, args = [], []
+        for name in names:
+            start = text.index(name)
+            span = Span(start, start + len(name), name)
+            key = entity_key("Person", name)
+            entities.append(Entity(key, "Person", name, (Mention(span, sent),)))
+            args.append(Argument("participant", key, span))
+        t = text.index(trigger)
+        trig = Span(t, t + len(trigger), trigger)
+        event = Event(cls, trig, tuple(args[:1]), Evidence(sent, sent, 0.9, "test"))
+        return ArticleExtraction(Article(doc_id, text), tuple(entities), (), (event,))
+
+    stories = {("1", "a"): (("Tara Reid", "Ann Lee"), "entered", "Travel"),
+               ("1", "b"): (("Mark Felt", "Bob Ray"), "entered", "Travel"),
+               ("2", "a"): (("Kim Ode", "Jon Oak"), "attacked", "Attack"),
+               ("2", "b"): (("Sam Hale", "Tim Roe"), "attacked", "Attack")}
+    docs, exs = [], []
+    for (topic, sub), (names, trigger, cls) in stories.items():
+        for n in range(2):
+            doc_id = f"{topic}_{sub}{n}"
+            text = f"{names[0]} {trigger} with {names[1]} ."
+            docs.append(_doc(doc_id, topic, text, [(trigger, "ACTION_OCCURRENCE", f"E{topic}{sub}")]))
+            exs.append(ex(doc_id, text, names, trigger, cls))
+    lines = []
+    first = train(docs, exs, folds=2, echo=lines.append)
+    assert lines[0].startswith("8 reports, 8 matched")
+    model = EventModel.from_json(first)
+    assert 0 < model.threshold < 1 and model.features == EVENT_FEATURES
+    assert train(docs, exs, folds=2, echo=lambda *_: None) == first  # deterministic
