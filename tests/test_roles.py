@@ -76,10 +76,12 @@ def test_the_events_component_takes_the_models_roles_under_the_class_constraints
     with use_role_model(_model()):
         learned = next(e for e in ex.extract(Article("r", text)).events if e.type == "Attack")
     roles = {(a.role, a.entity.rsplit("/", 1)[-1]) for a in learned.arguments}
-    # the toy model gives a city the place and nothing
-    # else a role: Acme Corp, a target for the rules, is dropped
-    assert roles == {("place", "kabul")}
-    assert any(a.entity.endswith("acme-corp") for a in rules.arguments)
+    # the toy model makes the subject the actor and a city the place, Chad a country no place
+    # ("from Chad" is no role for it), and leaves the rules' target Acme Corp its role
+    assert {(a.role, a.entity.rsplit("/", 1)[-1]) for a in rules.arguments} == {
+        ("target", "acme-corp"), ("place", "kabul")}
+    assert ("place", "kabul") in roles and ("target", "acme-corp") in roles
+    assert not any(k == "chad" for _r, k in roles)
 
 
 def test_gold_roles_map_onto_kg_roles():

@@ -274,15 +274,20 @@ def _object_places(trigger: Token, event: str, index: EntityIndex) -> list[tuple
     return out
 
 
+def role_fits(role: str, type_: str | None) -> bool:
+    """Whether an entity of class ``type_`` may fill ``role``: an actor, participant or employer
+    is a person, organisation, country or group; a place, destination or origin is a place."""
+    if role in ("actor", "participant", "employer"):
+        return type_ in ACTOR_TYPES
+    if role in ("place", "destination", "origin"):
+        return type_ in PLACE_TYPES
+    return True
+
+
 def _clean_args(args: list[tuple[str, str, Span]], index: EntityIndex) -> list[tuple[str, str, Span]]:
     seen, out = set(), []
     for role, key, span in args:
-        type_ = index.type_of.get(key)
-        if role in ("actor", "participant") and type_ not in ACTOR_TYPES:
-            continue
-        if role in ("place", "destination", "origin") and type_ not in PLACE_TYPES:
-            continue
-        if role == "employer" and type_ not in ACTOR_TYPES:
+        if not role_fits(role, index.type_of.get(key)):
             continue
         if (role, key) in seen:
             continue

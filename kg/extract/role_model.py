@@ -1,12 +1,13 @@
 """The learned role classifier: which entity of a trigger's sentence fills which role of its event.
 
 The parse rules of :mod:`kg.extract.events` propose arguments (the subject acts, the object
-undergoes, "in" gives the place, ...). This model decides: for each named entity of the sentence
-near the trigger, and each unnamed filler a rule proposed ("13 people"), a multinomial logistic
-regression over sparse features (the event class, the dependency path from the trigger and from
-its light verb to the candidate, with its prepositions; the candidate's class and side; the
-rule's proposal) chooses a role or ``none``. The class constraints of the rules still hold (an
-actor is a person, organisation, country or group; a place is a place).
+undergoes, "in" gives the place, ...). This model reads further: for each named entity of the
+sentence near the trigger, each people or place noun near it ("three soldiers") and each filler
+a rule proposed, a multinomial logistic regression over sparse features (the event class, the
+dependency path from the trigger and from its light verb to the candidate, with its
+prepositions; the candidate's class and side; the rule's proposal) chooses a role or ``none``.
+It adds the fillers the rules miss; the rules' own keep their roles, and the class constraints
+of the rules hold (an actor is a person, organisation, country or group; a place is a place).
 
 Weights ship as plain JSON in ``kg/data/role_model.json`` and are trained by
 ``kg train DATA --only roles`` (:mod:`kg.train.roles`) on WikiEvents and RAMS; without the file
@@ -80,22 +81,29 @@ def role_features(trigger, governor, cand, event: str, cand_type: str, rule_role
 
 
 class RoleModel:
-    """A linear role classifier: ``classes`` (``none`` first), per-feature weight vectors, bias."""
+    """A linear role classifier: ``classes`` (``none`` first), per-feature weight vectors, bias,
+    and the event classes it has seen enough of to decide their roles."""
 
     def __init__(self, classes: Sequence[str], weights: dict[str, Sequence[float]],
-                 bias: Sequence[float], meta: dict | None = None):
+                 bias: Sequence[float], meta: dict | None = None, events: Iterable[str] | None = None):
         self.classes = list(classes)
         self.weights = {k: list(v) for k, v in weights.items()}
         self.bias = list(bias)
         self.meta = dict(meta or {})
+        # the event classes whose roles it decides (None: all); the rules keep the others'
+        self.events = None if events is None else frozenset(events)
+
+    def decides(self, event: str) -> bool:
+        return self.events is None or event in self.events
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "RoleModel":
         data = json.loads(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
-        return cls(data["classes"], data["weights"], data["bias"], data.get("meta"))
+        return cls(data["classes"], data["weights"], data["bias"], data.get("meta"), data.get("events"))
 
     def save(self, path: str | Path) -> None:
         data = {"classes": self.classes, "bias": [round(b, 5) for b in self.bias], "meta": self.meta,
+                "events": None if self.events is None else sorted(self.events),
                 "weights": {k: [round(x, 4) for x in v] for k, v in sorted(self.weights.items())}}
         Path(path).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
 
@@ -115,7 +123,9 @@ class RoleModel:
 def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool]]:
     """``(key, span, root token, rule role, named)`` of each entity the model decides on: the
     named entities of the trigger's sentence within :data:`MAX_PATH` arcs of the trigger or its
-    light verb, and every filler the rules proposed (with their role)."""
+    light verb, for the events unnamed people and places may fill the people and place nouns
+    as near ("three soldiers", "the bakery"), and every filler the rules proposed (with their
+    role)."""
     trigger, governor = draft.trigger, draft.governor
     rule_roles: dict[str, str] = {}
     for role, key, _span in draft.args:
@@ -135,6 +145,16 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
             seen.add(key)
             roots[key] = root
             out.append((key, span, root, rule_roles.get(key), True))
+    if draft.type in _filler_events():
+        for tok in trigger.sent:
+            if tok.i in index.key_at or tok.pos_ not in ("NOUN", "NUM"):
+                continue
+            if dependency_path(trigger, tok) == "far" and dependency_path(governor, tok) == "far":
+                continue
+            for key, span in index.unnamed_fillers(tok, conjuncts=False):
+                if key not in seen and key not in rule_roles:
+                    seen.add(key)
+                    out.append((key, span, tok, None, False))
     doc = trigger.doc
     for role, key, span in draft.args:
         if key in seen:
@@ -146,21 +166,32 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
     return out
 
 
+def _filler_events():
+    from kg.extract.events import UNNAMED_FILLER_EVENTS
+
+    return UNNAMED_FILLER_EVENTS
+
+
 def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
-    """The drafts with the model's arguments in place of the rules' (statements keep theirs:
-    their speaker is the speech rule's); unchanged without a model."""
+    """The drafts with the rules' arguments and the ones the model adds: the candidates the rules
+    gave no role get the model's, under the class constraints (dropping or relabelling the
+    rules' cost more than it gained: "his arrest" lost its patient, "held talks with" its
+    participant, "Police arrested a suspect" became the suspect's arrest). Statements and the
+    classes the model has too few examples of keep the rules' alone; unchanged without a model."""
     if model is None:
         return drafts
-    from kg.extract.events import _clean_args
+    from kg.extract.events import _clean_args, role_fits
 
     for d in drafts:
-        if d.type == "Statement":
+        if d.type == "Statement" or not model.decides(d.type):
             continue
         args = []
         for key, span, root, rule_role, named in candidates(d, index):
             type_ = index.type_of.get(key) or ("Group" if not named else "Other")
-            role = model.role(role_features(d.trigger, d.governor, root, d.type, type_, rule_role,
-                                            named))
+            role = rule_role or model.role(role_features(d.trigger, d.governor, root, d.type,
+                                                         type_, None, named))
+            if role is not None and not role_fits(role, type_):
+                role = None
             if role is not None:
                 args.append((role, key, span))
         d.args = _clean_args(args, index)

@@ -32,6 +32,7 @@ from kg.extract.role_model import DEFAULT_PATH, NONE, RoleModel, candidates, rol
 ROLE_ORDER = ("actor", "target", "participant", "place", "destination", "origin", "instrument",
               "employer")
 _RAMS_ROLE = re.compile(r"arg\d+(?P<role>[a-z]+)$")
+MIN_EXAMPLES = 40  # training examples an event class needs before the model decides its roles
 
 
 def kg_role(gold_role: str, rule_role: str | None) -> str | None:
@@ -121,12 +122,20 @@ def rams_examples(path: Path, nlp, disable, limit: int | None = None) -> list:
     return out
 
 
+def event_counts(examples: Sequence[tuple]) -> Counter:
+    """Training examples by event class (the ``ev=`` feature)."""
+    return Counter(next(f[3:] for f in feats if f.startswith("ev=")) for feats, _y in examples)
+
+
 def fit_model(examples: Sequence[tuple], classes: Sequence[str], l2: float, epochs: int,
-              meta: dict | None = None) -> RoleModel:
+              meta: dict | None = None, min_examples: int = MIN_EXAMPLES) -> RoleModel:
+    """The model fitted on ``examples``; it decides the roles of the event classes with at least
+    ``min_examples`` of them, and the rules keep the others'."""
     from kg.train.relations import fit
 
     fitted = fit([_Example(f, y) for f, y in examples], classes, l2=l2, epochs=epochs)
-    return RoleModel(classes, fitted.weights, fitted.bias, meta)
+    events = sorted(e for e, n in event_counts(examples).items() if n >= min_examples)
+    return RoleModel(classes, fitted.weights, fitted.bias, meta, events)
 
 
 class _Example:
@@ -152,7 +161,7 @@ def train(data: Path, output: Path, folds: int = 4, l2s: Sequence[float] = (1e-3
     cv_docs = [d for d in docs if d.article.id not in aside]
     wiki = wikievents_examples(cv_docs, nlp, disable)
     rams = rams_examples(data / "rams" / "dev.jsonlines", nlp, disable)
-    classes = [NONE] + sorted({y for ex in wiki for _f, y in ex} | {y for _f, y in rams} - {NONE})
+    classes = [NONE] + sorted(({y for ex in wiki for _f, y in ex} | {y for _f, y in rams}) - {NONE})
     fold_of = {d.article.id: n % folds for n, d in enumerate(cv_docs)}
     with use_role_model(None):
         rules = {r["id"]: r for r in extract_records([d.article for d in cv_docs], model)}
@@ -170,7 +179,8 @@ def train(data: Path, output: Path, folds: int = 4, l2s: Sequence[float] = (1e-3
     baseline = score_wikievents_all(cv_docs, rules)["argument_f1"]
     all_ex = rams + [x for ex in wiki for x in ex]
     report = {"cv_argument_f1_by_l2": by_l2, "l2": best, "cv_argument_f1_rules": baseline,
-              "examples": len(all_ex), "labels": dict(Counter(y for _f, y in all_ex).most_common())}
+              "examples": len(all_ex), "labels": dict(Counter(y for _f, y in all_ex).most_common()),
+              "events": dict(event_counts(all_ex).most_common())}
     # the rules' roles are a candidate of the model selection too: the model ships only where
     # the cross-validation says it reads roles better than they do
     report["shipped"] = by_l2[best] > baseline or force
