@@ -38,7 +38,7 @@ EVENT = str(RES) + "event/"
 _NS = str(NEWS._NS)
 _TYPE, _LABEL, _ALT = str(RDF.type), str(RDFS.label), str(SKOS.altLabel)
 _MENTION, _TEXT, _SENTENCE = _NS + "mention", _NS + "text", _NS + "sentence"
-_UNNAMED_P, _DATE, _TRIGGER = _NS + "unnamed", _NS + "date", _NS + "trigger"
+_UNNAMED_P, _DATE = _NS + "unnamed", _NS + "date"
 _ARTICLE_CLASS, _PUBLISHED = str(SCHEMA.NewsArticle), str(SCHEMA.datePublished)
 _IDENTIFIER = str(SCHEMA.identifier)
 _PLACE_ROLES = {_NS + r for r in ("place", "destination", "origin")}
@@ -77,29 +77,25 @@ class ArticleSummary:
     entities: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], int, int,
                           tuple[str, ...]], ...]
     touches: tuple[tuple[str, bool, bool], ...]  # (node, placed, acted): every named entity
-    # (node, class, date, participants, places, trigger word) per event report
-    reports: tuple[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...], str], ...]
-    story: tuple[tuple[str, float], ...] = ()  # kg.corroborate.article_story of its sentences
+    # (node, class, date, participants, places) per event report
+    reports: tuple[tuple[str, str, str | None, tuple[str, ...], tuple[str, ...]], ...]
 
     def to_json(self) -> str:
         return json.dumps([self.content_hash, self.article_id, self.article, self.published,
-                           self.entities, self.touches, self.reports, self.story],
-                          ensure_ascii=False)
+                           self.entities, self.touches, self.reports], ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "ArticleSummary":
-        h, aid, art, pub, ents, touches, reports, story = json.loads(text)
+        h, aid, art, pub, ents, touches, reports = json.loads(text)
         return cls(h, aid, art, pub,
                    tuple((e[0], tuple(e[1]), tuple(e[2]), tuple(e[3]), e[4], e[5], tuple(e[6]))
                          for e in ents),
                    tuple((t[0], bool(t[1]), bool(t[2])) for t in touches),
-                   tuple((r[0], r[1], r[2], tuple(r[3]), tuple(r[4]), r[5]) for r in reports),
-                   tuple((w, x) for w, x in story))
+                   tuple((r[0], r[1], r[2], tuple(r[3]), tuple(r[4])) for r in reports))
 
 
 def summarise(piece: bytes, content_hash: str) -> ArticleSummary:
     """The :class:`ArticleSummary` of one article's N-Triples ``piece``."""
-    from kg.corroborate import article_story, trigger_word
     from kg.resolve_corpus import about_sport, titles_before
 
     by_subject: dict[str, list[tuple[str, ox.NamedNode | ox.Literal]]] = {}
@@ -150,20 +146,16 @@ def summarise(piece: bytes, content_hash: str) -> ArticleSummary:
             date = next((o.value for p, o in pos if p == _DATE), None)
             who = sorted({o.value for p, o in pos if p in _WHO and is_named_entity(o.value)})
             where = sorted({o.value for p, o in pos if p in _WHERE and is_named_entity(o.value)})
-            trigger = next((o.value for p, o in pos if p == _TRIGGER), "")
-            reports.append((s, cls, date, tuple(who), tuple(where), trigger_word(trigger)))
-    sentences = {o.value for pos in by_subject.values() for p, o in pos if p == _SENTENCE}
+            reports.append((s, cls, date, tuple(who), tuple(where)))
     return ArticleSummary(content_hash, article_id or "", article or "", published,
                           tuple(entities),
                           tuple((n, f[0], f[1]) for n, f in sorted(touched.items())),
-                          tuple(reports),
-                          article_story(sentences, ((" ".join(e[1]), e[4]) for e in entities))
-                          if reports else ())
+                          tuple(reports))
 
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS article (hash TEXT PRIMARY KEY, id TEXT NOT NULL, iri TEXT NOT NULL,
-    published TEXT, story TEXT NOT NULL);
+    published TEXT);
 CREATE INDEX IF NOT EXISTS article_iri ON article (iri);
 CREATE INDEX IF NOT EXISTS article_id ON article (id);
 CREATE TABLE IF NOT EXISTS ent (entity TEXT NOT NULL, hash TEXT NOT NULL, labels TEXT NOT NULL,
@@ -174,9 +166,8 @@ CREATE TABLE IF NOT EXISTS touch (entity TEXT NOT NULL, hash TEXT NOT NULL,
     placed INTEGER NOT NULL, acted INTEGER NOT NULL, PRIMARY KEY (entity, hash)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS touch_hash ON touch (hash);
 CREATE TABLE IF NOT EXISTS report (node TEXT NOT NULL, hash TEXT NOT NULL, cls TEXT NOT NULL,
-    date TEXT, trigger TEXT NOT NULL, PRIMARY KEY (node, hash)) WITHOUT ROWID;
+    date TEXT, PRIMARY KEY (node, hash)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS report_hash ON report (hash);
-CREATE INDEX IF NOT EXISTS report_trigger ON report (cls, trigger);
 CREATE TABLE IF NOT EXISTS role (node TEXT NOT NULL, hash TEXT NOT NULL, entity TEXT NOT NULL,
     kind TEXT NOT NULL, PRIMARY KEY (entity, node, hash, kind)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS role_node ON role (node, hash);
@@ -261,15 +252,15 @@ class CorpusIndex:
 
     def add(self, s: ArticleSummary) -> None:
         db = self.db
-        db.execute("INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?)",
-                   (s.content_hash, s.article_id, s.article, s.published, json.dumps(s.story)))
+        db.execute("INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?)",
+                   (s.content_hash, s.article_id, s.article, s.published))
         db.executemany("INSERT OR REPLACE INTO ent VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [(e[0], s.content_hash, "\x1f".join(e[1]), "\x1f".join(e[2]),
                          " ".join(e[3]), e[4], e[5], " ".join(e[6])) for e in s.entities])
         db.executemany("INSERT OR REPLACE INTO touch VALUES (?, ?, ?, ?)",
                        [(n, s.content_hash, int(p), int(a)) for n, p, a in s.touches])
-        db.executemany("INSERT OR REPLACE INTO report VALUES (?, ?, ?, ?, ?)",
-                       [(r[0], s.content_hash, r[1], r[2], r[5]) for r in s.reports])
+        db.executemany("INSERT OR REPLACE INTO report VALUES (?, ?, ?, ?)",
+                       [(r[0], s.content_hash, r[1], r[2]) for r in s.reports])
         db.executemany("INSERT OR REPLACE INTO role VALUES (?, ?, ?, ?)",
                        [(r[0], s.content_hash, x, kind) for r in s.reports
                         for kind, xs in (("w", r[3]), ("p", r[4])) for x in xs])
@@ -394,30 +385,19 @@ class CorpusIndex:
     # --- event reports ----------------------------------------------------------------------
 
     def report(self, node: str):
-        """``(class, article IRI, date, published, raw participants, raw places, trigger word,
-        content hash)`` of the report ``node`` (the first of its articles when several hold
-        it), or None."""
-        row = self.db.execute("SELECT r.cls, a.iri, r.date, a.published, r.trigger, r.hash "
-                              "FROM report r JOIN article a ON a.hash = r.hash WHERE r.node = ? "
+        """``(class, article IRI, date, published, raw participants, raw places)`` of the
+        report ``node`` (the first of its articles when several hold it), or None."""
+        row = self.db.execute("SELECT r.cls, a.iri, r.date, a.published, r.hash FROM report r "
+                              "JOIN article a ON a.hash = r.hash WHERE r.node = ? "
                               "ORDER BY r.hash LIMIT 1", (node,)).fetchone()
         if row is None:
             return None
-        cls, art, date, pub, trigger, h = row
+        cls, art, date, pub, h = row
         who, where = set(), set()
         for x, kind in self.db.execute("SELECT entity, kind FROM role WHERE node = ? AND hash = ?",
                                        (node, h)):
             (who if kind == "w" else where).add(x)
-        return cls, art, date, pub, who, where, trigger, h
-
-    def story(self, content_hash: str) -> tuple[tuple[str, float], ...]:
-        """The story of an article (:func:`kg.corroborate.article_story`)."""
-        row = self.db.execute("SELECT story FROM article WHERE hash = ?", (content_hash,)).fetchone()
-        return tuple((w, x) for w, x in json.loads(row[0])) if row else ()
-
-    def reports_triggered(self, cls: str, trigger: str) -> set[str]:
-        """The report nodes of class ``cls`` whose trigger word is ``trigger``."""
-        return {n for (n,) in self.db.execute(
-            "SELECT DISTINCT node FROM report WHERE cls = ? AND trigger = ?", (cls, trigger))}
+        return cls, art, date, pub, who, where
 
     def reports_with(self, entities: Iterable[str], cls: str | None = None,
                      participants: bool = False) -> set[str]:

@@ -322,18 +322,17 @@ class CorpusGraph:
     def __len__(self) -> int:
         return len(self.store)
 
-    def settle(self, model=None, event_model=None) -> "CorpusGraph":
+    def settle(self, model=None) -> "CorpusGraph":
         """One class per entity and one canonical name, the nodes that are one thing across
-        articles joined (:mod:`kg.resolve_corpus`, by ``model``), one event for the reports of
-        one event across articles (:mod:`kg.corroborate`, by ``event_model``), and symmetric
-        relations both ways; only where the articles added or removed since the last settle
-        reach (:mod:`kg.settle`). The models are the shipped ones when None."""
+        articles joined (:mod:`kg.resolve_corpus`), one event for the reports of one event across
+        articles (:mod:`kg.corroborate`), and symmetric relations both ways; only where the
+        articles added or removed since the last settle reach (:mod:`kg.settle`)."""
         from kg.corpus_index import index_errors
         from kg.settle import update_corpus
 
         with index_errors(self.index.path):
             self.last_update = update_corpus(self.store, self.pieces, self.index,
-                                             sorted(self._removed), model, event_model)
+                                             sorted(self._removed), model)
             self.index.commit()
         self._live -= self._removed
         self._removed.clear()
@@ -354,13 +353,6 @@ class CorpusGraph:
         and the other named entities of their articles (read from the index)."""
         return [rec for rec in map(self.index.entity, self.index.all_entities())
                 if rec is not None]
-
-    def event_reports(self) -> list:
-        """The event reports of the graph as :class:`kg.corroborate.EventReport` records (their
-        participants and places the resolved nodes), in IRI order (read from the index)."""
-        from kg.settle import report_records
-
-        return report_records(self.index)
 
     def to_rdflib(self) -> Graph:
         from kg.serialize import from_oxigraph

@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import ClassVar, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
@@ -282,10 +282,6 @@ class PairModel:
     features: tuple[str, ...] = FEATURES
     info: dict = field(default_factory=dict, compare=False)
 
-    FILE: ClassVar[str] = "resolver.json"  # under kg/data
-    EXPECTED: ClassVar[tuple[str, ...]] = FEATURES
-    TRAINED_BY: ClassVar[str] = "resolver"  # the `kg train --only` part that writes FILE
-
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * v for w, v in zip(self.weights, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
@@ -296,17 +292,17 @@ class PairModel:
 
     @classmethod
     def from_json(cls, data: dict) -> "PairModel":
-        if tuple(data["features"]) != cls.EXPECTED:
-            raise ValueError(f"the features of {cls.FILE} differ from the code's; retrain with "
-                             f"`kg train DATA --only {cls.TRAINED_BY}`")
-        return cls(tuple(data["weights"]), data["bias"], data["threshold"], cls.EXPECTED,
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError("resolver model features differ from kg.resolve_corpus.FEATURES; "
+                             "retrain with `kg train DATA --only resolver`")
+        return cls(tuple(data["weights"]), data["bias"], data["threshold"], FEATURES,
                    data.get("info", {}))
 
     @classmethod
-    @lru_cache(maxsize=None)
+    @lru_cache(maxsize=1)
     def shipped(cls) -> "PairModel":
-        """The model in ``kg/data/`` (``resolver.json`` for the resolver)."""
-        text = resources.files("kg").joinpath("data", cls.FILE).read_text(encoding="utf-8")
+        """The model in ``kg/data/resolver.json``."""
+        text = resources.files("kg").joinpath("data", "resolver.json").read_text(encoding="utf-8")
         return cls.from_json(json.loads(text))
 
 

@@ -20,10 +20,9 @@ ones and:
 4. rewrites the settled triples of every node of Y (and the articles that came or went) from
    the pieces, through the new node mapping;
 5. does the same for event reports: corroboration (:func:`kg.corroborate.corroborate`) groups
-   reports only within a component of reports of one class linked by a shared participant or
-   trigger word, and what it compares of a report is a function of its own article, so reports
-   of changed articles or with a participant in Y, and their old and new components, are
-   grouped again; the other events stay.
+   reports only within a component of reports linked by a shared participant, so reports of
+   changed articles or with a participant in Y, and their old and new components, are grouped
+   again; the other events stay.
 
 A store with nothing in it takes every entity and report as affected (a build from scratch),
 component by component, so memory follows the largest component, not the corpus.
@@ -379,19 +378,15 @@ def _piece_subjects(pieces, content_hash: str) -> set[str]:
 
 # --- events ---------------------------------------------------------------------------------
 
-def _report_record(index: CorpusIndex, mapping, node: str, stories: dict):
+def _report_record(index: CorpusIndex, mapping, node: str):
     from kg.corroborate import EventReport
 
     row = index.report(node)
     if row is None:
         return None
-    cls, art, date, pub, who, where, trigger, h = row
-    if h not in stories:
-        if len(stories) > 1000:
-            stories.clear()
-        stories[h] = index.story(h)
+    cls, art, date, pub, who, where = row
     return EventReport(node, cls, art, date, frozenset(mapping(x) for x in who),
-                       frozenset(mapping(x) for x in where), pub, trigger, stories[h])
+                       frozenset(mapping(x) for x in where), pub)
 
 
 def _group_of_kept(index: CorpusIndex, kept: str) -> set[str]:
@@ -400,36 +395,34 @@ def _group_of_kept(index: CorpusIndex, kept: str) -> set[str]:
 
 
 class _ReportGraph:
-    """Reports linked by a shared participant or trigger word, within a class, under a node
-    mapping: the components corroboration groups within (:func:`kg.corroborate.components`)."""
+    """Reports linked by a shared participant, within a class, under a node mapping: what
+    corroboration groups within (see :func:`kg.corroborate.corroborate`)."""
 
     def __init__(self, index: CorpusIndex, mapping):
         self.index, self.mapping = index, mapping
         self.records: dict[str, object] = {}
-        self.stories: dict[str, tuple] = {}
 
     def record(self, node: str):
         if node not in self.records:
-            self.records[node] = _report_record(self.index, self.mapping, node, self.stories)
+            self.records[node] = _report_record(self.index, self.mapping, node)
         return self.records[node]
 
-    def _keys(self, rec) -> list[tuple[str, str]]:
-        from kg.corroborate import corroborated, link_keys
+    def _linked(self, rec) -> bool:
+        from kg.corroborate import NOT_CORROBORATED
 
-        return link_keys(rec) if rec is not None and corroborated(rec) else []
+        return rec is not None and rec.cls not in NOT_CORROBORATED and bool(rec.participants)
 
-    def sharing(self, cls: str, key: tuple[str, str]) -> set[str]:
-        kind, value = key
-        if kind == "t":
-            return self.index.reports_triggered(cls, value)
-        raw = _group_of_kept(self.index, value)
+    def sharing(self, cls: str, kept: str) -> set[str]:
+        raw = _group_of_kept(self.index, kept)
         return self.index.reports_with(raw, cls=cls, participants=True)
 
     def neighbours(self, node: str) -> set[str]:
-        """Reports sharing a participant or the trigger word with ``node``."""
+        """Reports sharing a participant with ``node``."""
         rec = self.record(node)
+        if not self._linked(rec):
+            return set()
         out = set()
-        for k in self._keys(rec):
+        for k in rec.participants:
             out |= self.sharing(rec.cls, k)
         out.discard(node)
         return out
@@ -438,7 +431,9 @@ class _ReportGraph:
         seen, todo, done = {node}, [node], set()
         while todo:
             rec = self.record(todo.pop())
-            for k in self._keys(rec):
+            if not self._linked(rec):
+                continue
+            for k in sorted(rec.participants):
                 if (rec.cls, k) in done:
                     continue
                 done.add((rec.cls, k))
@@ -447,12 +442,6 @@ class _ReportGraph:
                         seen.add(other)
                         todo.append(other)
         return sorted(seen)
-
-
-def report_records(index: CorpusIndex) -> list:
-    """Every event report of the index as an EventReport, under the index's node mapping."""
-    graph = _ReportGraph(index, _Mapping(index, {}, set()))
-    return [rec for rec in map(graph.record, index.all_reports()) if rec is not None]
 
 
 def _event_triples(pieces, index, mapping: _Mapping, members, live) -> list[tuple]:
@@ -490,8 +479,7 @@ def _event_triples(pieces, index, mapping: _Mapping, members, live) -> list[tupl
         out.append((event, _FACTUALITY, _ASSERTED))
     elif first_f:
         out.append((event, _FACTUALITY, first_f[0]))
-    articles = len({r.article for r in members})
-    out.append((event, _REPORT_COUNT, ox.Literal(str(articles), datatype=_INTEGER)))
+    out.append((event, _REPORT_COUNT, ox.Literal(str(len(members)), datatype=_INTEGER)))
     if pubs:
         out.append((event, _FIRST, min(pubs, key=lambda d: d.value)))
     if len(dates) == 1:
@@ -517,12 +505,10 @@ def _single_report_triples(pieces, node: str, live) -> list[tuple]:
 # --- the update -----------------------------------------------------------------------------
 
 def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
-                  removed: Iterable[str] = (), model=None, event_model=None) -> UpdateReport:
+                  removed: Iterable[str] = (), model=None) -> UpdateReport:
     """Bring the settled graph in ``store`` and ``index`` to the corpus less ``removed`` (content
     hashes) plus the articles staged (their pieces in ``pieces``, their summaries in the index:
-    see :meth:`kg.rdf.CorpusGraph.add_piece`); see the module doc. ``model`` is the resolver's
-    (:class:`kg.resolve_corpus.PairModel`), ``event_model`` corroboration's
-    (:class:`kg.corroborate.EventModel`), the shipped ones when None."""
+    see :meth:`kg.rdf.CorpusGraph.add_piece`); see the module doc."""
     import time
 
     from kg.corroborate import corroborate
@@ -687,7 +673,7 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
     for comp in components:
         recs = [rec for rec in (graph.record(r) for r in comp) if rec is not None]
         by_node = {r.node: r for r in recs}
-        for group in corroborate(recs, event_model):
+        for group in corroborate(recs):
             members = sorted((by_node[n] for n in group),
                              key=lambda r: (r.published or "9999", r.node))
             event = str(iri.reported_event_iri(members[0].cls, members[0].node))
@@ -696,7 +682,7 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
                 store.remove(ox.Quad(ox.NamedNode(r.node), _TYPE, ox.NamedNode(_NS + r.cls),
                                      _DEFAULT))
             _write(written, _event_triples(pieces, index, mapping, members, live))
-            report.events += len({r.article for r in members}) > 1
+            report.events += 1
         for r in recs:
             if r.node not in grouped:
                 _write(written, _single_report_triples(pieces, r.node, live))

@@ -2,9 +2,8 @@
 
 ``python -m kg.train DATA -o kg/data`` (or ``kg train DATA``) rebuilds every trained part from
 the shared data folder ``DATA`` (``../shared/data``): the names NER (:mod:`kg.train.ner`), the
-relation classifier (:mod:`kg.train.relations`), the cross-document entity resolver
-(:mod:`kg.train.resolver`), corroboration's event pair model (:mod:`kg.train.events`) and the
-event trigger classifier (:mod:`kg.train.triggers`). Each trainer fixes its seed, chooses its settings
+relation classifier (:mod:`kg.train.relations`) and the event trigger classifier
+(:mod:`kg.train.triggers`). Each trainer fixes its seed, chooses its settings
 on held-out parts of the training splits, prints the figures it chose them by, and never reads a
 test split.
 """

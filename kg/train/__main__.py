@@ -13,14 +13,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="kg train", description=__doc__)
     ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
     ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                    help="folder for names_ner/, relation_model.json, resolver.json, "
-                         "trigger_model.json, role_model.json and event_model.json "
-                         "(default: kg/data)")
-    ap.add_argument("--only", choices=["ner", "relations", "resolver", "triggers", "roles",
-                                       "events"], default=None)
+                    help="folder for names_ner/, relation_model.json, resolver.json and "
+                         "trigger_model.json (default: kg/data)")
+    ap.add_argument("--only", choices=["ner", "relations", "resolver", "triggers", "roles"],
+                    default=None)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    from kg.train import events, ner, relations, resolver, roles, triggers
+    from kg.train import ner, relations, resolver, roles, triggers
 
     names = args.output / "names_ner"
     if args.only in (None, "ner"):
@@ -36,9 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "roles"):
         # after the triggers: the role classifier learns on the events they find
         roles.main([str(args.data), "-o", str(args.output / "role_model.json")])
-    if args.only in (None, "events"):
-        # last: corroboration learns on the events and roles the shipped extractor gives
-        events.main([str(args.data), "-o", str(args.output / "event_model.json")])
     return 0
 
 

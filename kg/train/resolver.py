@@ -40,16 +40,15 @@ PRIOR_BIAS = -3.0
 
 
 def fit_logistic(x: list[list[float]], y: list[int], prior: list[float] | None = None,
-                 l2: float = 0.05, steps: int = 1500, rate: float = 0.5,
-                 prior_bias: float = PRIOR_BIAS) -> tuple[list[float], float]:
+                 l2: float = 0.05, steps: int = 1500, rate: float = 0.5) -> tuple[list[float], float]:
     """Weights and bias of a logistic regression with an L2 pull towards ``prior`` (full-batch
-    gradient descent from the prior and ``prior_bias``, classes balanced: deterministic)."""
+    gradient descent from the prior, classes balanced: deterministic)."""
     import numpy as np
 
     a = np.asarray(x, dtype=float).reshape(len(x), -1)
     t = np.asarray(y, dtype=float)
     w0 = np.asarray(prior if prior is not None else np.zeros(a.shape[1]), dtype=float)
-    w, b = w0.copy(), prior_bias if prior is not None else 0.0
+    w, b = w0.copy(), PRIOR_BIAS if prior is not None else 0.0
     if not len(t):
         return [float(v) for v in w], float(b)
     pos = max(t.mean(), 1e-6)
@@ -62,64 +61,19 @@ def fit_logistic(x: list[list[float]], y: list[int], prior: list[float] | None =
     return [float(v) for v in w], float(b)
 
 
-def corpus_of(extractions):
-    """A :class:`kg.rdf.CorpusGraph` of ``extractions``, not settled."""
-    from kg.rdf import CorpusGraph
-
-    corpus = CorpusGraph()
-    for ex in extractions:
-        corpus.add(ex)
-    return corpus
-
-
-def topic_fold(topic: str, folds: int) -> int:
-    """The cross-validation fold of an ECB+ topic number."""
-    return int(topic) % folds if topic.isdigit() else 0
-
-
-def plateau_threshold(results: dict, precision, conll, min_precision: float,
-                      within: float = 0.0) -> float:
-    """The middle of the thresholds of best CoNLL F1 (to three decimals, or at most ``within``
-    below it) among those of pairwise precision at least ``min_precision`` (all when none is):
-    the scores are flat over a range of thresholds, and its middle is the choice least moved by
-    noise. ``precision`` and ``conll`` read the figures from each result."""
-    ok = [t for t in results if precision(results[t]) >= min_precision] or list(results)
-    best = max(round(conll(results[t]), 3) for t in ok)
-    plateau = [t for t in ok if round(conll(results[t]), 3) >= round(best - within, 3)]
-    return plateau[(len(plateau) - 1) // 2]
-
-
-def train_documents(data: Path, extractions: Path | None = None):
-    """The ECB+ train documents of the shared data folder ``data`` and kg's extractions of them
-    (read from the pickle ``extractions`` when given), and the extractor."""
-    from kg.eval.ecbplus import read_ecbplus
-    from kg.extract import Extractor
-
-    folder = data / "ecbplus" if (data / "ecbplus").is_dir() else data
-    docs = read_ecbplus(folder, split="train")
-    ids = {d.article.id for d in docs}
-    extractor = Extractor()
-    if extractions:
-        import pickle
-
-        with open(extractions, "rb") as f:
-            return docs, [e for e in pickle.load(f) if e.article.id in ids], extractor
-    from kg.pipeline import confident
-
-    return docs, [confident(e, None) for e in extractor.extract_many(d.article for d in docs)], \
-        extractor
-
-
 class ResolverData:
     """The candidate pairs of a corpus with their features, gold labels and topics."""
 
     def __init__(self, docs, extractions):
         from kg.eval.ecbplus import graph_predictions
+        from kg.rdf import CorpusGraph
         from kg.resolve_corpus import candidate_pairs, pair_features
 
         self.docs = list(docs)
         self.extractions = list(extractions)
-        corpus = corpus_of(self.extractions)
+        corpus = CorpusGraph()
+        for ex in self.extractions:
+            corpus.add(ex)
         corpus.settle_names()
         self.entities = sorted(corpus.corpus_entities(), key=lambda e: e.node)
         self.names, _events = graph_predictions(self.extractions, corpus)
@@ -143,7 +97,8 @@ class ResolverData:
             self.labels.append(None if gi is None or gj is None else int(gi == gj))
 
     def fold_of(self, i: int, folds: int) -> int:
-        return topic_fold(self.topic.get(i, ""), folds)
+        topic = self.topic.get(i, "")
+        return int(topic) % folds if topic.isdigit() else 0
 
     def score(self, groups, topics=None):
         """Entity coreference (kg row) of node groups, on the documents of ``topics``."""
@@ -192,8 +147,11 @@ def cross_validate(data: ResolverData, folds: int = 5, min_precision: float = 0.
     results = {}
     for t in THRESHOLDS:
         results[t] = data.score(cluster(data.entities, scored, t))
-    chosen = plateau_threshold(results, lambda s: s.pairs.precision, lambda s: s.conll_f1,
-                               min_precision)
+    ok = [t for t in THRESHOLDS if results[t].pairs.precision >= min_precision] or list(THRESHOLDS)
+    best = max(round(results[t].conll_f1, 3) for t in ok)
+    # the scores are flat over a range of thresholds; its middle is the choice least moved by noise
+    plateau = [t for t in ok if round(results[t].conll_f1, 3) == best]
+    chosen = plateau[(len(plateau) - 1) // 2]
     return chosen, results
 
 
@@ -230,7 +188,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractions", type=Path, default=None,
                     help="a pickle of kg extractions of the documents (skips extraction)")
     args = ap.parse_args(argv)
-    docs, extractions, _extractor = train_documents(args.data, args.extractions)
+    from kg.eval.ecbplus import read_ecbplus
+
+    folder = args.data / "ecbplus" if (args.data / "ecbplus").is_dir() else args.data
+    docs = read_ecbplus(folder, split="train")
+    ids = {d.article.id for d in docs}
+    if args.extractions:
+        import pickle
+
+        with open(args.extractions, "rb") as f:
+            extractions = [e for e in pickle.load(f) if e.article.id in ids]
+    else:
+        from kg.extract import Extractor
+        from kg.pipeline import confident
+
+        extractions = [confident(e, None)
+                       for e in Extractor().extract_many(d.article for d in docs)]
     model = train(docs, extractions, args.folds, args.min_precision)
     args.output.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
