@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from kg.extract.events import UNNAMED_FILLER_EVENTS, _clean_args, role_fits
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "role_model.json"
 NONE = "none"
 MAX_PATH = 4  # dependency arcs between trigger and candidate beyond which a path is "far"
@@ -131,7 +133,6 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
     for role, key, _span in draft.args:
         rule_roles.setdefault(key, role)
     out, seen = [], set()
-    roots: dict[str, object] = {}
     for tok in trigger.sent:
         key = index.key_at.get(tok.i)
         if key is None or key in seen:
@@ -143,9 +144,8 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
         near = dependency_path(trigger, root) != "far" or dependency_path(governor, root) != "far"
         if near or key in rule_roles:
             seen.add(key)
-            roots[key] = root
             out.append((key, span, root, rule_roles.get(key), True))
-    if draft.type in _filler_events():
+    if draft.type in UNNAMED_FILLER_EVENTS:
         for tok in trigger.sent:
             if tok.i in index.key_at or tok.pos_ not in ("NOUN", "NUM"):
                 continue
@@ -166,12 +166,6 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
     return out
 
 
-def _filler_events():
-    from kg.extract.events import UNNAMED_FILLER_EVENTS
-
-    return UNNAMED_FILLER_EVENTS
-
-
 def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
     """The drafts with the rules' arguments and the ones the model adds: the candidates the rules
     gave no role get the model's, under the class constraints (dropping or relabelling the
@@ -180,21 +174,18 @@ def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
     classes the model has too few examples of keep the rules' alone; unchanged without a model."""
     if model is None:
         return drafts
-    from kg.extract.events import _clean_args, role_fits
-
     for d in drafts:
         if d.type == "Statement" or not model.decides(d.type):
             continue
-        args = []
+        added = []
         for key, span, root, rule_role, named in candidates(d, index):
-            type_ = index.type_of.get(key) or ("Group" if not named else "Other")
-            role = rule_role or model.role(role_features(d.trigger, d.governor, root, d.type,
-                                                         type_, None, named))
-            if role is not None and not role_fits(role, type_):
-                role = None
-            if role is not None:
-                args.append((role, key, span))
-        d.args = _clean_args(args, index)
+            if rule_role is not None:
+                continue  # the rules' fillers keep the rules' roles
+            type_ = index.type_of.get(key) or "Other"
+            role = model.role(role_features(d.trigger, d.governor, root, d.type, type_, None, named))
+            if role is not None and role_fits(role, type_):
+                added.append((role, key, span))
+        d.args = _clean_args(list(d.args) + added, index)
     return drafts
 
 
