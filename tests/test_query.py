@@ -408,3 +408,16 @@ def test_who_met_and_who_visited_list_only_what_the_articles_assert(name):
     cypher = run_cypher(to_property_graph(b.graph), read_query(str(QUERIES / f"{name}.cypher")))
     assert [row[:2] for row in sparql.rows] == [("Person 0", "Person 1" if name == "meetings" else "London")]
     assert sorted(cypher.rows, key=repr) == sorted(sparql.rows, key=repr)
+
+
+@pytest.mark.model
+def test_the_timeline_says_which_events_did_not_happen_in_both_engines():
+    import kg as kg_api
+
+    graph = kg_api.build(["Gordon Brown did not attend the summit in Paris on Monday. "
+                          "Tony Blair visited Kenya on Tuesday."], date="2024-03-27")
+    sparql = (QUERIES / "events_in_range.rq").read_text()
+    rows = graph.sparql(sparql).rows
+    assert {(r[0].split(":")[0], r[1], r[3]) for r in rows} == {
+        ("Meeting", "2024-03-25", "Negated"), ("Visit", "2024-03-26", "Asserted")}
+    assert graph.cypher((QUERIES / "events_in_range.cypher").read_text()).rows == rows
