@@ -43,7 +43,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -59,6 +59,14 @@ CONLL_TO_PREDICATE = {"Work_For": "worksFor", "Kill": "killed", "OrgBased_In": "
                       "Live_In": "livesIn", "Located_In": "locatedIn"}
 COARSE_OF_CONLL = {"Peop": "PER", "Org": "ORG", "Loc": "LOC", "Other": "OTH"}
 CLASS_OF_CONLL = {"Peop": "Person", "Org": "Organization", "Loc": "Place", "Other": "Other"}
+
+
+class Labelled(NamedTuple):
+    """A training example as :func:`fit` reads one: its features and its label (a
+    :class:`PairExample`, a trigger example and a role example each have both)."""
+
+    features: Sequence[str]
+    label: str
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ def examples_of(doc, cdoc: Conll04Doc, n: int) -> list[PairExample]:
     return out
 
 
-def fit(examples: Sequence[PairExample], classes: Sequence[str], l2: float = 1e-3,
+def fit(examples: Sequence[PairExample | Labelled], classes: Sequence[str], l2: float = 1e-3,
         epochs: int = 300, lr: float = 0.1, min_count: int = 2) -> Fitted:
     """Multinomial logistic regression by full-batch Adam from zero weights."""
     counts: dict[str, int] = {}

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kg.extract.role_model import DEFAULT_PATH, NONE, RoleModel, candidates, role_features, use_role_model
+from kg.train.relations import Labelled
 
 ROLE_ORDER = ("actor", "target", "participant", "place", "destination", "origin", "instrument",
               "employer")
@@ -55,8 +56,9 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _examples_of(doc, gold: list[tuple[tuple[int, int], list[tuple[tuple[int, int], str]]]]) -> list:
-    """``(features, label)`` for each candidate of each event of ``doc`` (parsed up to
+def _examples_of(doc, gold: list[tuple[tuple[int, int], list[tuple[tuple[int, int], str]]]]
+                 ) -> list[Labelled]:
+    """``Labelled(features, label)`` for each candidate of each event of ``doc`` (parsed up to
     ``kg_events``) whose trigger overlaps a gold trigger; spans are character offsets."""
     state = doc._.kg_state
     if state is None:
@@ -78,8 +80,8 @@ def _examples_of(doc, gold: list[tuple[tuple[int, int], list[tuple[tuple[int, in
                     if label != NONE:
                         break
             type_ = index.type_of.get(key) or "Other"
-            out.append((tuple(role_features(d.trigger, d.governor, root, d.type, type_, rule_role,
-                                            named)), label))
+            out.append(Labelled(tuple(role_features(d.trigger, d.governor, root, d.type, type_,
+                                                    rule_role, named)), label))
     return out
 
 
@@ -127,22 +129,15 @@ def event_counts(examples: Sequence[tuple]) -> Counter:
     return Counter(next(f[3:] for f in feats if f.startswith("ev=")) for feats, _y in examples)
 
 
-def fit_model(examples: Sequence[tuple], classes: Sequence[str], l2: float, epochs: int,
+def fit_model(examples: Sequence[Labelled], classes: Sequence[str], l2: float, epochs: int,
               meta: dict | None = None, min_examples: int = MIN_EXAMPLES) -> RoleModel:
     """The model fitted on ``examples``; it decides the roles of the event classes with at least
     ``min_examples`` of them, and the rules keep the others'."""
     from kg.train.relations import fit
 
-    fitted = fit([_Example(f, y) for f, y in examples], classes, l2=l2, epochs=epochs)
+    fitted = fit(examples, classes, l2=l2, epochs=epochs)
     events = sorted(e for e, n in event_counts(examples).items() if n >= min_examples)
     return RoleModel(classes, fitted.weights, fitted.bias, meta, events)
-
-
-class _Example:
-    __slots__ = ("features", "label")
-
-    def __init__(self, features, label):
-        self.features, self.label = features, label
 
 
 def train(data: Path, output: Path, folds: int = 4, l2s: Sequence[float] = (1e-3, 3e-3, 1e-2, 3e-2),

@@ -275,23 +275,8 @@ def fit_model(examples: Sequence[Example], classes: Sequence[str], candidates, l
               epochs: int, meta: dict | None = None) -> TriggerModel:
     from kg.train.relations import fit
 
-    fitted = fit([_AsPair(e) for e in examples], classes, l2=l2, epochs=epochs)
+    fitted = fit(examples, classes, l2=l2, epochs=epochs)  # an Example has features and label
     return TriggerModel(classes, fitted.weights, fitted.bias, candidates, meta=meta)
-
-
-@dataclass(frozen=True)
-class _AsPair:
-    """An :class:`Example` as :func:`kg.train.relations.fit` reads one."""
-
-    ex: Example
-
-    @property
-    def features(self):
-        return self.ex.features
-
-    @property
-    def label(self):
-        return self.ex.label
 
 
 def main(argv: list[str] | None = None) -> int:
