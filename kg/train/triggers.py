@@ -339,12 +339,15 @@ def train(data: Path, output: Path, folds: int = 4, l2: float = 1e-2, epochs: in
 
     # pass 2: the whole extractor on each held-out fold, every trigger kept with its confidence
     from kg.eval.runner import extract_records
+    from kg.extract.role_model import use_role_model
 
     records = {}
     for f, m in enumerate(fold_models):
         m.platt, m.threshold = (a, b), 0.0
         held = [d for d in cv_docs if fold_of[d.article.id] == f]
-        with use_trigger_model(m):
+        # the parse rules' roles: the shipped role classifier learned on these documents, so its
+        # arguments here would be in-sample (its own cross-validation is kg.train.roles')
+        with use_trigger_model(m), use_role_model(None):
             records.update({r["id"]: r for r in extract_records([d.article for d in held], model)})
     best_t, best = 0.5, None
     sweep = {}
