@@ -80,9 +80,9 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
     text = ent.text
     gaz = gazetteer()
     key = text.casefold()
-    if type_ != "Person" and _initial_and_surname(ent, gaz):
-        return _make(ent, "Person", person_name(text), "name")  # "G Gregan (Aus, capt)"
     spelled = _compass_spelled(ent)
+    if type_ != "Person" and _initial_and_surname(ent, gaz, spelled):
+        return _make(ent, "Person", person_name(text), "name")  # "G Gregan (Aus, capt)"
     if spelled in gaz.country_of:
         return _make(ent, "Country", gaz.country_of[spelled], "name")  # "J Fourie (S Africa)"
     if key in gaz.aliases:
@@ -117,12 +117,13 @@ _COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr"})
 _COMPASS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 
 
-def _initial_and_surname(ent: SpacySpan, gaz) -> bool:
+def _initial_and_surname(ent: SpacySpan, gaz, spelled: str | None) -> bool:
     """An initial and a capitalised word, as team sheets and bylines name people ("G Gregan",
     "C. Hoeft"): on CoNLL-2003 train 260 of the 277 such names are people. The others are places
     and nationalities with a compass point ("S. Africa", "S. Korean"), which stay what they are
     when the gazetteer knows them spelled out or when they stand in parentheses, where a team
-    sheet puts places ("H Webb (S Yorkshire)")."""
+    sheet puts places ("H Webb (S Yorkshire)"); ``spelled`` is the name with its compass point
+    spelled out (:func:`_compass_spelled`)."""
     words = [t for t in ent if t.text != "."]
     if len(words) != 2:
         return False
@@ -130,7 +131,6 @@ def _initial_and_surname(ent: SpacySpan, gaz) -> bool:
     if not (len(initial) == 1 and initial.isupper() and word.is_alpha and word.text[0].isupper()
             and not word.is_upper):
         return False
-    spelled = _compass_spelled(ent)
     if spelled and (spelled in gaz.country_of or spelled in gaz.demonym_of or spelled in gaz.aliases
                     or _in_parentheses(ent)):
         return False
