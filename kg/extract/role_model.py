@@ -122,6 +122,12 @@ class RoleModel:
         return None if self.classes[j] == NONE else self.classes[j]
 
 
+def _near(trigger, governor, tok) -> bool:
+    """Whether ``tok`` is within :data:`MAX_PATH` arcs of the trigger or of its light verb."""
+    return dependency_path(trigger, tok) != "far" or (
+        governor.i != trigger.i and dependency_path(governor, tok) != "far")
+
+
 def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool]]:
     """``(key, span, root token, rule role, named)`` of each entity the model decides on: the
     named entities of the trigger's sentence within :data:`MAX_PATH` arcs of the trigger or its
@@ -141,15 +147,14 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
         root = tok
         while root.head.i != root.i and index.key_at.get(root.head.i) == key:
             root = root.head
-        near = dependency_path(trigger, root) != "far" or dependency_path(governor, root) != "far"
-        if near or key in rule_roles:
+        if key in rule_roles or _near(trigger, governor, root):
             seen.add(key)
             out.append((key, span, root, rule_roles.get(key), True))
     if draft.type in UNNAMED_FILLER_EVENTS:
         for tok in trigger.sent:
             if tok.i in index.key_at or tok.pos_ not in ("NOUN", "NUM"):
                 continue
-            if dependency_path(trigger, tok) == "far" and dependency_path(governor, tok) == "far":
+            if not _near(trigger, governor, tok):
                 continue
             for key, span in index.unnamed_fillers(tok, conjuncts=False):
                 if key not in seen and key not in rule_roles:
