@@ -313,7 +313,7 @@ def build_corpus(inputs, default_date=None, model=None, jobs=None, quiet: bool =
     def writable():
         nonlocal corpus
         if corpus is None:
-            corpus = CorpusGraph(*target.open())
+            corpus = CorpusGraph(*target.open(), spool=target.spool)
         return corpus
 
     seen: set[str] = set()

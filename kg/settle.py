@@ -308,6 +308,28 @@ class FlushEvery:
             self.count = 0
 
 
+class BulkWriter:
+    """Triples for a store's default graph, added :attr:`BATCH` quads at a time through
+    pyoxigraph's bulk loader (sorted files, no transaction): for the settled triples of every
+    article and entity, written once per settle. Nothing may read or change the store until
+    :meth:`close`, which writes what is left."""
+
+    BATCH = 50_000
+
+    def __init__(self, store: ox.Store):
+        self.store, self.quads = store, []
+
+    def write(self, triples) -> None:
+        self.quads += [ox.Quad(s, p, o, _DEFAULT) for s, p, o in triples]
+        if len(self.quads) >= self.BATCH:
+            self.close()
+
+    def close(self) -> None:
+        if self.quads:
+            self.store.bulk_extend(self.quads)
+            self.quads = []
+
+
 def _write(flush: FlushEvery, triples) -> int:
     quads = [ox.Quad(s, p, o, _DEFAULT) for s, p, o in triples]
     if quads:
@@ -631,16 +653,17 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
     for h in removed:
         pieces.remove_graph(piece_graph(h))
     new_pieces = sorted(set(added) | set(index.hashes_of_ids(ids)))
+    bulk = BulkWriter(store)
     for h in new_pieces:
-        _write(written, _article_triples(pieces, mapping, h, symmetric))
+        bulk.write(_article_triples(pieces, mapping, h, symmetric))
     lap("write articles")
     groups: dict[str, list[str]] = {}
     for node in sorted(affected):
         groups.setdefault(mapping(node), []).append(node)
     for kept, members in groups.items():
         cls = decided[kept][1] if kept in decided else None
-        _write(written, _entity_triples(pieces, index, mapping, kept, members, cls, symmetric,
-                                      live))
+        bulk.write(_entity_triples(pieces, index, mapping, kept, members, cls, symmetric, live))
+    bulk.close()  # step 5 reads and removes triples of the store
     report.entities = len(affected)
     report.merged = sum(1 for n in affected if mapping(n) != n)
     lap("write entities")

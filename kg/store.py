@@ -83,7 +83,7 @@ class StoreBuild:
 
         build = StoreBuild("graph.kg", store_fingerprint())
         build.live                  # content hashes of the articles the store holds
-        corpus = CorpusGraph(*build.open())  # on a copy of it (made on the first call)
+        corpus = CorpusGraph(*build.open(), spool=build.spool)  # on a copy (made on the first call)
         ...
         del corpus
         build.commit()      # graph.kg/ now holds the new graph; the old one is gone
@@ -145,6 +145,12 @@ class StoreBuild:
                             CorpusIndex(self.partial / INDEX),
                             ox.Store(str(self.partial / "pieces")))
         return self._opened
+
+    @property
+    def spool(self) -> Path:
+        """Where the new articles' pieces wait for the pieces store (:class:`kg.rdf.PieceSpool`):
+        inside the copy, so a killed build's leftover goes with it."""
+        return self.partial / "pieces.nq"
 
     @property
     def store(self) -> ox.Store:

@@ -221,3 +221,30 @@ def test_a_store_is_flushed_each_time_its_writes_reach_the_limit(tmp_path):
         first.wrote(4)  # 4, 8, 12: one flush, then 0 again
     second.wrote(9)  # a count of its own, not the first store's
     assert len(flushes) == 1 and (first.count, second.count) == (0, 9)
+
+
+@pytest.mark.parametrize("batch", [1, 300, 1 << 20])
+def test_pieces_spooled_to_disk_settle_as_pieces_loaded_as_they_come(tmp_path, monkeypatch, batch):
+    """The pieces wait in a file beside an on-disk store until settle (kg.rdf.PieceSpool), and are
+    bulk-loaded in batches of lines: whatever the batch (one line, a few, all), additions and
+    removals over several settles give the graph built from scratch, and the file is gone."""
+    from kg.rdf import PieceSpool
+
+    monkeypatch.setattr(PieceSpool, "BATCH", batch)
+    rng = random.Random(5)
+    pool = [_extraction(n, rng) for n in range(30)]
+    spool = tmp_path / "pieces.nq"
+    corpus = CorpusGraph(ox.Store(str(tmp_path / "store")), CorpusIndex(tmp_path / "index.sqlite"),
+                         ox.Store(str(tmp_path / "pieces")), spool=spool)
+    current = {}
+    for step in range(3):
+        for h in sorted(current)[:step * 2]:
+            corpus.remove(h)
+            del current[h]
+        for ex in pool[step * 10:step * 10 + 12]:
+            corpus.add(ex)
+            current[ex.article.content_hash] = ex
+        assert spool.exists()  # nothing loaded before settle
+        corpus.settle()
+        assert not spool.exists()
+        assert _settled(corpus) == _scratch(current.values())
