@@ -7,7 +7,8 @@ run of this script, each timed from start to exit (model loading included for al
 RSS of its whole process tree (workers included) sampled every 50 ms. Bare spaCy is
 ``en_core_web_sm``'s own pipeline, given the batch size kg's extraction gives it in effect (16
 articles: ``kg.pipeline`` hands the extractor batches of 16, which it pipes whole); kg runs that
-pipeline plus its names NER, merge and rules. With ``--repeat`` the runs interleave and the best time
+pipeline plus its names NER, merge and rules. All run with the same OpenBLAS threads (one, as kg
+sets by default, unless ``OPENBLAS_NUM_THREADS`` says otherwise). With ``--repeat`` the runs interleave and the best time
 of each is kept, which damps noise from other work on the machine. Prints figures, tests nothing.
 The articles are copied to a JSON Lines file in a temporary folder, never into the repository;
 files named README* are not articles.
@@ -53,10 +54,15 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+# kg runs with one OpenBLAS thread unless told otherwise (kg/__init__.py); bare spaCy gets the
+# same setting, so the two differ by kg's work alone
+ENV = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+
+
 def run(cmd: list[str]) -> tuple[float, int]:
     """Wall seconds and peak process-tree RSS in bytes of ``cmd``."""
     started = time.perf_counter()
-    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss(proc))

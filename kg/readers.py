@@ -118,6 +118,9 @@ def _read_file(path: Path, article_id: str) -> Iterator[Item]:
         yield Skipped(str(path), "not a file kg reads: .txt .md .jsonl .html .warc(.gz) .rss "
                                  f".atom .xml ({suffix or 'no extension'})")
         return
+    if suffix in JSONL_SUFFIXES and not warc:
+        yield from _read_jsonl_file(path)
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -138,9 +141,6 @@ def _read_file(path: Path, article_id: str) -> Iterator[Item]:
     text, warning = decode(data)
     if warning:
         yield Warning_(str(path), warning)
-    if suffix in JSONL_SUFFIXES:
-        yield from parse_jsonl(text, str(path))
-        return
     meta: dict[str, str] = {}
     if suffix == ".md":
         meta, text = split_front_matter(text)
@@ -222,9 +222,58 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("latin-1"), f"not valid UTF-8 ({where}); decoded as latin-1"
 
 
+def _read_jsonl_file(path: Path) -> Iterator[Item]:
+    """Articles of a JSON Lines file, read a line at a time: a corpus file is never held whole
+    (a build forks its workers while reading it, and each would hold a copy). Each line is
+    UTF-8, else its cp1252 reading with a warning; a file with a UTF-16 or UTF-32 byte order
+    mark is read whole, as other text files are."""
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    with f:
+        try:
+            head = f.read(8192)
+            if unicode_bom(head) is not None:
+                text, warning = decode(head + f.read())
+                if warning:
+                    yield Warning_(str(path), warning)
+                yield from parse_jsonl(text, str(path))
+                return
+            if b"\x00" in head:
+                yield Skipped(str(path), "binary file")
+                return
+            f.seek(0)
+            yield from _parse_jsonl_lines(_decoded_lines(f, str(path)), str(path))
+        except OSError as exc:
+            yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def _decoded_lines(f, source: str) -> Iterator[str | Warning_]:
+    for lineno, raw in enumerate(f, start=1):
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        text, warning = decode(raw)
+        if warning:
+            yield Warning_(f"{source}:{lineno}", warning)
+        yield text
+
+
 def parse_jsonl(text: str, source: str) -> Iterator[Item]:
     """Articles of a JSON Lines text; a bad line is skipped with its line number."""
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    yield from _parse_jsonl_lines(text.split("\n"), source)
+
+
+def _parse_jsonl_lines(lines: Iterable[str | Warning_], source: str) -> Iterator[Item]:
+    """Lines are split at line feeds alone: JSON strings may hold U+2028 and other characters
+    that ``str.splitlines`` would break a line at."""
+    lineno = 0
+    for line in lines:
+        if isinstance(line, Warning_):
+            yield line
+            continue
+        lineno += 1
         if not line.strip():
             continue
         where = f"{source}:{lineno}"

@@ -195,3 +195,41 @@ def test_a_model_typo_with_two_jobs_fails_fast_with_exit_2(tmp_path, command):
         "Error: cannot load spaCy pipeline 'en_core_web_typo': [E050] Can't find model "
         "'en_core_web_typo'. It doesn't seem to be a Python package or a valid path to a data "
         "directory."]
+
+
+def test_json_lines_are_read_a_line_at_a_time_split_at_line_feeds_and_decoded_each(tmp_path):
+    """A JSON Lines file is streamed: each line decoded on its own (one cp1252 line warns with its
+    line number and leaves the UTF-8 lines as they are), split at line feeds alone (U+2028 is a
+    character of a JSON string, not a line break), CRLF and a UTF-8 BOM allowed."""
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "Fran\u00e7ois met Merkel."},
+                                                    ensure_ascii=False).encode() + b"\r\n"
+                     + b'{"id": "b", "text": "Fran\xe7ois Hollande visited Paris."}\n'
+                     + '{"id": "c", "text": "One\u2028two."}\n'.encode())
+    import io
+
+    items = list(iter_articles([str(path)], stdin=io.BytesIO(b"")))
+    warnings = [i for i in items if isinstance(i, Warning_)]
+    articles = [i for i in items if not isinstance(i, (Skipped, Warning_))]
+    assert [a.id for a in articles] == ["a", "b", "c"]
+    assert [a.text for a in articles] == ["François met Merkel.", "François Hollande visited Paris.",
+                                          "One\u2028two."]
+    assert [w.source for w in warnings] == [f"{path}:2"] and "cp1252" in warnings[0].message
+
+
+def test_a_json_lines_file_is_not_read_ahead(tmp_path):
+    """The first article comes before the rest of the file is read: a build forks its workers
+    while reading, and a file read whole would sit in every worker."""
+    path = _jsonl(tmp_path / "big.jsonl", *({"id": str(n), "text": "Ministers met in Paris. " * 40}
+                                           for n in range(3000)))
+    from kg.readers import _read_file
+
+    items = _read_file(path, "big")
+    next(items)
+    frame = items.gi_frame
+    while frame is not None and "f" not in frame.f_locals:  # down the chain of delegating generators
+        inner = frame.f_locals.get("__sub")
+        frame = getattr(items.gi_yieldfrom, "gi_frame", None) if inner is None else None
+        break
+    handle = items.gi_yieldfrom.gi_frame.f_locals["f"]
+    assert handle.tell() < path.stat().st_size / 10
