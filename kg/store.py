@@ -165,10 +165,17 @@ class StoreBuild:
             return self.target
         store, index, pieces = self._opened
         self._opened = None
+        hashes = index.hashes()
+        if len(hashes ^ self.live) * 10 >= max(len(hashes), 1):
+            # The corpus steps write through the bulk loader, file upon file. Compacted, the
+            # 100,000-article store answers queries/*.rq in about half the time (co_mentions
+            # 175 -> 73 ms), for 4 s; worth it when a tenth of the articles or more changed,
+            # while RocksDB's own compaction takes care of small updates
+            store.optimize()
         store.flush()
         pieces.flush()
         count = len(store)
-        articles = len(index.hashes())
+        articles = len(hashes)
         index.close()
         del store, pieces  # close the RocksDB files before the directory moves
         with open(self.partial / MARKER, "w", encoding="utf-8") as f:
