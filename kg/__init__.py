@@ -14,7 +14,8 @@ import os
 # loads OpenBLAS: capping the threads later (threadpoolctl) does not give the time back. spaCy's
 # matrices on a CPU are too small for BLAS threads to pay, and kg runs one extractor per core
 # (--jobs), so they only contend with the other workers: on 2,000 short BBC articles, `kg extract
-# --jobs 1` spends 12% less CPU with one thread, `--jobs 2` 5-10%, for the same output.
+# --jobs 1` spends about 10% less CPU with one thread (3 alternated runs each: 20.0-24.6 s
+# against 23.2-25.0 s), for the same output.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from kg.api import KnowledgeGraph, build, read  # noqa: E402  (the public API)

@@ -252,9 +252,7 @@ def _read_jsonl_file(path: Path) -> Iterator[Item]:
 
 def _decoded_lines(f, source: str) -> Iterator[str | Warning_]:
     for lineno, raw in enumerate(f, start=1):
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        text, warning = decode(raw)
+        text, warning = decode(raw)  # which drops a UTF-8 byte order mark
         if warning:
             yield Warning_(f"{source}:{lineno}", warning)
         yield text
