@@ -645,7 +645,6 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
 
     # 4. the settled triples of the affected nodes and articles, written again
     live = {PIECE + h for h in index.hashes()}
-    written = FlushEvery(store, 50_000)
     if not fresh:
         _delete_subjects(store, old_subjects)
         _delete_subjects(store, affected)
@@ -670,6 +669,7 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
 
     # 5. events: the components of the reports to group again, their old events and report
     # types undone, then grouped again component by component
+    written = FlushEvery(store, 50_000)
     graph = _ReportGraph(index, mapping)
     components: list[list[str]] = []
     seen: set[str] = set()

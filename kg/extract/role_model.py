@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from kg.extract.events import UNNAMED_FILLER_EVENTS, _clean_args, role_fits
+from kg.extract.events import UNNAMED_FILLER_EVENTS, _clean_args
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "role_model.json"
 NONE = "none"
@@ -188,8 +188,8 @@ def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
                 continue  # the rules' fillers keep the rules' roles
             type_ = index.type_of.get(key) or "Other"
             role = model.role(role_features(d.trigger, d.governor, root, d.type, type_, None, named))
-            if role is not None and role_fits(role, type_):
-                added.append((role, key, span))
+            if role is not None:
+                added.append((role, key, span))  # _clean_args drops a role the class cannot fill
         d.args = _clean_args(list(d.args) + added, index)
     return drafts
 
