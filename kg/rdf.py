@@ -265,7 +265,9 @@ class PieceSpool:
 
     With a ``path`` the pieces wait in that file until :meth:`load` (at settle, when the workers
     that extracted them are gone), so the store's growing memory never adds to theirs; without
-    one they are loaded as they come, a batch at a time."""
+    one they are loaded as they come, a batch at a time. The pieces' own triples
+    (:func:`kg.settle.own_ntriples`) wait beside them, in ``path.own`` or in memory, until
+    :meth:`clear` after the corpus steps read them."""
 
     BATCH = 2 << 20  # bytes; larger batches take more memory and no less time
 
@@ -274,8 +276,12 @@ class PieceSpool:
         self._held: list[bytes] = []
         self._held_bytes = 0
         self._file = None
+        self._own: dict[str, bytes | tuple[int, int]] = {}
+        self._own_file = None
 
-    def add(self, nquads: bytes) -> None:
+    def add(self, nquads: bytes, content_hash: str | None = None, own: bytes | None = None):
+        if own is not None and content_hash is not None:
+            self._add_own(content_hash, own)
         if self.path is None:
             self._held.append(nquads)
             self._held_bytes += len(nquads)
@@ -285,6 +291,33 @@ class PieceSpool:
         if self._file is None:
             self._file = open(self.path, "ab")
         self._file.write(nquads)
+
+    def _add_own(self, content_hash: str, own: bytes) -> None:
+        if self.path is None:
+            self._own[content_hash] = own
+            return
+        if self._own_file is None:
+            self._own_file = open(f"{self.path}.own", "a+b")
+        self._own_file.seek(0, os.SEEK_END)
+        self._own[content_hash] = (self._own_file.tell(), len(own))
+        self._own_file.write(own)
+
+    def own(self, content_hash: str) -> bytes | None:
+        """The own triples of a piece added since :meth:`clear`, if it came with them."""
+        got = self._own.get(content_hash)
+        if got is None or isinstance(got, bytes):
+            return got
+        offset, size = got
+        self._own_file.seek(offset)
+        return self._own_file.read(size)
+
+    def clear(self) -> None:
+        """Forget the own triples of the pieces added so far."""
+        self._own.clear()
+        if self._own_file is not None:
+            self._own_file.close()
+            self._own_file = None
+            os.remove(f"{self.path}.own")
 
     def load(self) -> None:
         """Put every piece added so far into the pieces store."""
@@ -359,7 +392,7 @@ class CorpusGraph:
         # Every line of a piece is one triple ending in " .\n" (literals escape their line
         # breaks), so naming its graph at the end of each line makes it N-Quads.
         graph = f" <{_piece_graph(h).value}> .\n".encode()
-        self._spool.add(piece.ntriples.replace(b" .\n", graph))
+        self._spool.add(piece.ntriples.replace(b" .\n", graph), h, piece.own)
         with index_errors(self.index.path):
             self.index.stage(piece.summary)
         self._live.add(h)
@@ -390,8 +423,9 @@ class CorpusGraph:
         loaded = time.perf_counter() - started
         with index_errors(self.index.path):
             self.last_update = update_corpus(self.store, self.pieces, self.index,
-                                             sorted(self._removed), model)
+                                             sorted(self._removed), model, self._spool.own)
             self.index.commit()
+        self._spool.clear()
         if loaded >= 0.05:
             self.last_update.seconds = {"load pieces": round(loaded, 3),
                                         **self.last_update.seconds}
@@ -433,18 +467,20 @@ def _piece_graph(content_hash: str) -> ox.NamedNode:
 def article_piece(ex: ArticleExtraction):
     """The :class:`kg.settle.Piece` of one extraction: its N-Triples and their summary."""
     from kg.corpus_index import summarise
-    from kg.settle import Piece
+    from kg.settle import Piece, own_ntriples
 
     nt = article_ntriples(ex)
-    return Piece(ex.article.content_hash, nt, summarise(nt, ex.article.content_hash))
+    return Piece(ex.article.content_hash, nt, summarise(nt, ex.article.content_hash),
+                 own_ntriples(nt))
 
 
 def piece_of_ntriples(ntriples: bytes, content_hash: str):
     """The :class:`kg.settle.Piece` of N-Triples made earlier (say, kept in a cache)."""
     from kg.corpus_index import summarise
-    from kg.settle import Piece
+    from kg.settle import Piece, own_ntriples
 
-    return Piece(content_hash, ntriples, summarise(ntriples, content_hash))
+    return Piece(content_hash, ntriples, summarise(ntriples, content_hash),
+                 own_ntriples(ntriples))
 
 
 def _extractor_ntriples() -> bytes:

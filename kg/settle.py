@@ -30,9 +30,11 @@ component by component, so memory follows the largest component, not the corpus.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Iterable
+from functools import lru_cache
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -77,6 +79,7 @@ class Piece:
     content_hash: str
     ntriples: bytes
     summary: object  # kg.corpus_index.ArticleSummary
+    own: bytes | None = None  # own_ntriples(ntriples), if made
 
 
 @dataclass
@@ -92,6 +95,7 @@ class UpdateReport:
     seconds: dict = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1)
 def _symmetric() -> frozenset[str]:
     from kg.ontology import load_ontology
 
@@ -309,25 +313,43 @@ class FlushEvery:
 
 
 class BulkWriter:
-    """Triples for a store's default graph, added :attr:`BATCH` quads at a time through
-    pyoxigraph's bulk loader (sorted files, no transaction): for the settled triples of every
-    article and entity, written once per settle. Nothing may read or change the store until
-    :meth:`close`, which writes what is left."""
+    """Triples for a store's default graph, added through pyoxigraph's bulk loader (sorted
+    files, no transaction), :attr:`BATCH` quads or :attr:`TEXT` bytes of N-Triples at a time:
+    for the settled triples of every article and entity, written once per settle. Nothing may
+    read or change the store until :meth:`close`, which writes what is left."""
 
     BATCH = 50_000
+    TEXT = 2 << 20
 
     def __init__(self, store: ox.Store):
         self.store, self.quads = store, []
+        self.text: list[bytes] = []
+        self.text_bytes = 0
 
     def write(self, triples) -> None:
         self.quads += [ox.Quad(s, p, o, _DEFAULT) for s, p, o in triples]
         if len(self.quads) >= self.BATCH:
-            self.close()
+            self._write_quads()
 
-    def close(self) -> None:
+    def write_ntriples(self, data: bytes) -> None:
+        self.text.append(data)
+        self.text_bytes += len(data)
+        if self.text_bytes >= self.TEXT:
+            self._write_text()
+
+    def _write_quads(self) -> None:
         if self.quads:
             self.store.bulk_extend(self.quads)
             self.quads = []
+
+    def _write_text(self) -> None:
+        if self.text:
+            self.store.bulk_load(b"".join(self.text), format=ox.RdfFormat.N_TRIPLES)
+            self.text, self.text_bytes = [], 0
+
+    def close(self) -> None:
+        self._write_quads()
+        self._write_text()
 
 
 def _write(flush: FlushEvery, triples) -> int:
@@ -378,18 +400,58 @@ def _entity_triples(pieces, index, mapping: _Mapping, kept: str, members: list[s
     return list(_with_reverse(out, symmetric))
 
 
-def _article_triples(pieces, mapping: _Mapping, content_hash: str, symmetric) -> list[tuple]:
-    """The settled triples of one piece's own nodes (not the named entities it names)."""
+def _own_triples(triples, term, symmetric) -> list[tuple]:
+    """The settled triples of a piece's own nodes (not the named entities it names, nor the
+    extractor), their objects through ``term``."""
     by_subject: dict[str, list[tuple]] = {}
-    for q in pieces.quads_for_pattern(None, None, None, piece_graph(content_hash)):
-        s = q.subject.value
-        if is_named_entity(s) or s.startswith(_EXTRACTOR):
+    for s, p, o in triples:
+        if is_named_entity(s.value) or s.value.startswith(_EXTRACTOR):
             continue
-        by_subject.setdefault(s, []).append((q.subject, q.predicate, mapping.term(q.object)))
+        by_subject.setdefault(s.value, []).append((s, p, term(o)))
     out = []
-    for triples in by_subject.values():
-        out += _settle_subject(triples)
+    for own in by_subject.values():
+        out += _settle_subject(own)
     return list(_with_reverse(out, symmetric))
+
+
+def _article_triples(pieces, mapping: _Mapping, content_hash: str, symmetric) -> list[tuple]:
+    """The settled triples of one piece's own nodes, read from the pieces store."""
+    quads = pieces.quads_for_pattern(None, None, None, piece_graph(content_hash))
+    return _own_triples(((q.subject, q.predicate, q.object) for q in quads), mapping.term,
+                        symmetric)
+
+
+def own_ntriples(ntriples: bytes) -> bytes | None:
+    """:func:`_article_triples` of a piece before the corpus steps, as N-Triples: its named
+    entities still under the piece's own IRIs, which :func:`map_entities` changes where the
+    corpus joined them (settling a subject and reversing a symmetric relation do not depend
+    on that mapping). Workers make it beside the piece, so the parent need not read each piece
+    back. None for a piece with blank nodes, which text cannot carry from one store to another."""
+    triples = []
+    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+            return None
+        triples.append((t.subject, t.predicate, t.object))
+    own = _own_triples(triples, lambda o: o, _symmetric())
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in own).encode()
+
+
+# a named entity as the subject or the object of an N-Triples line (a literal ends in a quote,
+# a language tag or a datatype, never in an entity's IRI, and escapes its line breaks)
+_ENTITY_TERM = re.compile(rb"^<(%s[^>]*)>(?= <)|(?<= )<(%s[^>]*)>(?= \.$)"
+                          % (re.escape(ENTITY.encode()), re.escape(ENTITY.encode())), re.M)
+
+
+def map_entities(ntriples: bytes, mapping) -> bytes:
+    """``ntriples`` with each named entity as its node ``mapping`` keeps (see
+    :func:`own_ntriples`)."""
+    def kept(m: re.Match) -> bytes:
+        node = (m.group(1) or m.group(2)).decode()
+        if not is_named_entity(node):
+            return m.group(0)
+        to = mapping(node)
+        return m.group(0) if to == node else b"<" + to.encode() + b">"
+    return _ENTITY_TERM.sub(kept, ntriples)
 
 
 def _piece_subjects(pieces, content_hash: str) -> set[str]:
@@ -527,10 +589,13 @@ def _single_report_triples(pieces, node: str, live) -> list[tuple]:
 # --- the update -----------------------------------------------------------------------------
 
 def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
-                  removed: Iterable[str] = (), model=None) -> UpdateReport:
+                  removed: Iterable[str] = (), model=None,
+                  own: Callable[[str], bytes | None] = lambda h: None) -> UpdateReport:
     """Bring the settled graph in ``store`` and ``index`` to the corpus less ``removed`` (content
     hashes) plus the articles staged (their pieces in ``pieces``, their summaries in the index:
-    see :meth:`kg.rdf.CorpusGraph.add_piece`); see the module doc."""
+    see :meth:`kg.rdf.CorpusGraph.add_piece`); see the module doc. ``own`` gives a staged
+    piece's :func:`own_ntriples` where the caller kept them (else they are read from
+    ``pieces``)."""
     import time
 
     from kg.corroborate import corroborate
@@ -654,7 +719,11 @@ def update_corpus(store: ox.Store, pieces: ox.Store, index: CorpusIndex,
     new_pieces = sorted(set(added) | set(index.hashes_of_ids(ids)))
     bulk = BulkWriter(store)
     for h in new_pieces:
-        bulk.write(_article_triples(pieces, mapping, h, symmetric))
+        text = own(h)
+        if text is None:
+            bulk.write(_article_triples(pieces, mapping, h, symmetric))
+        else:
+            bulk.write_ntriples(map_entities(text, mapping))
     lap("write articles")
     groups: dict[str, list[str]] = {}
     for node in sorted(affected):

@@ -246,5 +246,39 @@ def test_pieces_spooled_to_disk_settle_as_pieces_loaded_as_they_come(tmp_path, m
             current[ex.article.content_hash] = ex
         assert spool.exists()  # nothing loaded before settle
         corpus.settle()
-        assert not spool.exists()
+        assert not spool.exists() and not (tmp_path / "pieces.nq.own").exists()
         assert _settled(corpus) == _scratch(current.values())
+
+
+def test_own_triples_made_by_the_worker_give_the_graph_read_back_from_the_pieces():
+    """Each piece's own triples come from its worker as N-Triples (kg.settle.own_ntriples), with
+    the piece's entity IRIs, which settle maps to the nodes the corpus keeps; without them the
+    parent reads each piece back from the pieces store. Both give the same graph, through merges
+    (Blair, AMD, Intel)."""
+    from dataclasses import replace
+
+    rng = random.Random(11)
+    pool = [_extraction(n, rng) for n in range(40)]
+    graphs = []
+    for keep_own in (True, False):
+        corpus = CorpusGraph()
+        for ex in pool:
+            piece = article_piece(ex)
+            assert piece.own is not None
+            corpus.add_piece(piece if keep_own else replace(piece, own=None))
+        corpus.settle()
+        assert corpus.last_update.merged > 0
+        graphs.append(_settled(corpus))
+    assert graphs[0] == graphs[1]
+
+
+def test_entities_are_mapped_only_where_a_term_stands_not_inside_literals():
+    from kg.corpus_index import ENTITY
+    from kg.settle import map_entities
+
+    a, b, c = (f"{ENTITY}person/{n}" for n in ("blair", "tony-blair", "brown"))
+    text = (f'<urn:x> <urn:p> <{a}> .\n<{a}> <urn:q> <urn:x> .\n'
+            f'<urn:x> <urn:said> "see <{a}> ." .\n<urn:x> <urn:p> <{c}> .\n').encode()
+    mapped = map_entities(text, {a: b, c: c}.__getitem__).decode().splitlines()
+    assert mapped == [f"<urn:x> <urn:p> <{b}> .", f"<{b}> <urn:q> <urn:x> .",
+                      f'<urn:x> <urn:said> "see <{a}> ." .', f"<urn:x> <urn:p> <{c}> ."]
