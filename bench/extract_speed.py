@@ -8,7 +8,8 @@ RSS of its whole process tree (workers included) sampled every 50 ms. Bare spaCy
 ``en_core_web_sm``'s own pipeline, given the batch size kg's extraction gives it in effect (16
 articles: ``kg.pipeline`` hands the extractor batches of 16, which it pipes whole); kg runs that
 pipeline plus its names NER, merge and rules. All run with the same OpenBLAS threads (one, as kg
-sets by default, unless ``OPENBLAS_NUM_THREADS`` says otherwise). With ``--repeat`` the runs interleave and the best time
+sets by default, unless ``OPENBLAS_NUM_THREADS`` says otherwise) and the same matrix products
+(numpy's, :func:`kg.nlp.numpy_matmul`, unless ``KG_BLAS=blis``). With ``--repeat`` the runs interleave and the best time
 of each is kept, which damps noise from other work on the machine. Prints figures, tests nothing.
 The articles are copied to a JSON Lines file in a temporary folder, never into the repository;
 files named README* are not articles.
@@ -34,10 +35,11 @@ KG = str(Path(sys.executable).with_name("kg"))
 # batch_size Extractor.BATCH_SIZE (32): spaCy's batches are the smaller of the two
 BARE_SPACY = """
 import json, sys, spacy
-from kg.nlp import resolve_model_name
+from kg.nlp import numpy_matmul, resolve_model_name
 from kg.extract import Extractor
 from kg.pipeline import BATCH_SIZE
 nlp = spacy.load(resolve_model_name())
+numpy_matmul(nlp)  # kg's matrix products (kg.nlp), so the two differ by kg's work alone
 texts = (json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8"))
 n = sum(1 for _ in nlp.pipe(texts, batch_size=min(BATCH_SIZE, Extractor.BATCH_SIZE)))
 print(n, file=sys.stderr)
