@@ -16,6 +16,7 @@ confidence) through plain RDF nodes.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from decimal import Decimal
 
@@ -266,8 +267,8 @@ class PieceSpool:
     With a ``path`` the pieces wait in that file until :meth:`load` (at settle, when the workers
     that extracted them are gone), so the store's growing memory never adds to theirs; without
     one they are loaded as they come, a batch at a time. The pieces' own triples
-    (:func:`kg.settle.own_ntriples`) wait beside them, in ``path.own`` or in memory, until
-    :meth:`clear` after the corpus steps read them."""
+    (:func:`kg.settle.own_ntriples`) wait beside them, in ``path.own`` (else a temporary file),
+    until :meth:`clear` after the corpus steps read them."""
 
     BATCH = 2 << 20  # bytes; larger batches take more memory and no less time
 
@@ -276,7 +277,7 @@ class PieceSpool:
         self._held: list[bytes] = []
         self._held_bytes = 0
         self._file = None
-        self._own: dict[str, bytes | tuple[int, int]] = {}
+        self._own: dict[str, tuple[int, int]] = {}  # hash: offset and size in _own_file
         self._own_file = None
 
     def add(self, nquads: bytes, content_hash: str | None = None, own: bytes | None = None):
@@ -293,11 +294,9 @@ class PieceSpool:
         self._file.write(nquads)
 
     def _add_own(self, content_hash: str, own: bytes) -> None:
-        if self.path is None:
-            self._own[content_hash] = own
-            return
-        if self._own_file is None:
-            self._own_file = open(f"{self.path}.own", "a+b")
+        if self._own_file is None:  # a file even in memory: they wait for the whole run
+            self._own_file = (open(f"{self.path}.own", "a+b") if self.path is not None
+                              else tempfile.TemporaryFile())
         self._own_file.seek(0, os.SEEK_END)
         self._own[content_hash] = (self._own_file.tell(), len(own))
         self._own_file.write(own)
@@ -305,8 +304,8 @@ class PieceSpool:
     def own(self, content_hash: str) -> bytes | None:
         """The own triples of a piece added since :meth:`clear`, if it came with them."""
         got = self._own.get(content_hash)
-        if got is None or isinstance(got, bytes):
-            return got
+        if got is None:
+            return None
         offset, size = got
         self._own_file.seek(offset)
         return self._own_file.read(size)
@@ -317,7 +316,8 @@ class PieceSpool:
         if self._own_file is not None:
             self._own_file.close()
             self._own_file = None
-            os.remove(f"{self.path}.own")
+            if self.path is not None:
+                os.remove(f"{self.path}.own")
 
     def load(self) -> None:
         """Put every piece added so far into the pieces store."""
