@@ -224,10 +224,11 @@ def test_a_store_is_flushed_each_time_its_writes_reach_the_limit(tmp_path):
 
 
 @pytest.mark.parametrize("batch", [1, 300, 1 << 20])
-def test_pieces_spooled_to_disk_settle_as_pieces_loaded_as_they_come(tmp_path, monkeypatch, batch):
+def test_pieces_spooled_to_disk_settle_as_a_build_from_scratch(tmp_path, monkeypatch, batch):
     """The pieces wait in a file beside an on-disk store until settle (kg.rdf.PieceSpool), and are
     bulk-loaded in batches of lines: whatever the batch (one line, a few, all), additions and
-    removals over several settles give the graph built from scratch, and the file is gone."""
+    removals over several settles give the graph built from scratch in memory (its pieces in a
+    temporary file), and the file is gone."""
     from kg.rdf import PieceSpool
 
     monkeypatch.setattr(PieceSpool, "BATCH", batch)
