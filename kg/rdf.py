@@ -279,18 +279,21 @@ class PieceSpool:
         self._own: dict[str, tuple[int, int]] = {}  # hash: offset and size in _own_file
         self._own_file = None
 
-    def add(self, nquads: bytes, content_hash: str | None = None, own: bytes | None = None):
-        if own is not None and content_hash is not None:
+    def add(self, nquads: bytes, content_hash: str, own: bytes | None = None) -> None:
+        if own is not None:
             self._add_own(content_hash, own)
         if self._file is None:
-            self._file = (open(self.path, "a+b") if self.path is not None
-                          else tempfile.TemporaryFile())
+            self._file = self._open("")
         self._file.write(nquads)
 
+    def _open(self, suffix: str):
+        """The spool file ``path`` + ``suffix``, else a temporary one."""
+        return open(f"{self.path}{suffix}", "a+b") if self.path is not None \
+            else tempfile.TemporaryFile()
+
     def _add_own(self, content_hash: str, own: bytes) -> None:
-        if self._own_file is None:  # a file even in memory: they wait for the whole run
-            self._own_file = (open(f"{self.path}.own", "a+b") if self.path is not None
-                              else tempfile.TemporaryFile())
+        if self._own_file is None:
+            self._own_file = self._open(".own")
         self._own_file.seek(0, os.SEEK_END)
         self._own[content_hash] = (self._own_file.tell(), len(own))
         self._own_file.write(own)

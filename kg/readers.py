@@ -135,7 +135,7 @@ def _read_file(path: Path, article_id: str) -> Iterator[Item]:
     if suffix in web.FEED_SUFFIXES:
         yield from web.read_feed(data, article_id, str(path))
         return
-    if b"\x00" in data[:8192] and unicode_bom(data) is None:  # UTF-16 text has NUL bytes
+    if looks_binary(data):
         yield Skipped(str(path), "binary file")
         return
     text, warning = decode(data)
@@ -200,6 +200,12 @@ def unicode_bom(data: bytes) -> str | None:
     return next((encoding for bom, encoding in _UNICODE_BOMS if data.startswith(bom)), None)
 
 
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes in the first 8 KiB of ``data``, which is not UTF-16 or UTF-32 text (those have
+    NUL bytes and a byte order mark)."""
+    return b"\x00" in data[:8192] and unicode_bom(data) is None
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """UTF-8 text of ``data`` (UTF-16 or UTF-32 with a byte order mark), or its cp1252 reading
     with a warning."""
@@ -241,7 +247,7 @@ def _read_jsonl_file(path: Path) -> Iterator[Item]:
                     yield Warning_(str(path), warning)
                 yield from parse_jsonl(text, str(path))
                 return
-            if b"\x00" in head:
+            if looks_binary(head):
                 yield Skipped(str(path), "binary file")
                 return
             f.seek(0)

@@ -438,8 +438,8 @@ def own_ntriples(ntriples: bytes) -> bytes | None:
 
 # a named entity as the subject or the object of an N-Triples line (a literal ends in a quote,
 # a language tag or a datatype, never in an entity's IRI, and escapes its line breaks)
-_ENTITY_TERM = re.compile(rb"^<(%s[^>]*)>(?= <)|(?<= )<(%s[^>]*)>(?= \.$)"
-                          % (re.escape(ENTITY.encode()), re.escape(ENTITY.encode())), re.M)
+_ENTITY_TERM = re.compile(rb"^<(%(e)s[^>]*)>(?= <)|(?<= )<(%(e)s[^>]*)>(?= \.$)"
+                          % {b"e": re.escape(ENTITY.encode())}, re.M)
 
 
 def map_entities(ntriples: bytes, mapping) -> bytes:
