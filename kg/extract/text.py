@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.truecase import sentence_case
 from kg.records import Span
 
 
@@ -91,7 +92,7 @@ def prepare_text(text: str) -> PreparedText:
             if chars[i] not in "\r\n":
                 chars[i] = " "
     return PreparedText(
-        text="".join(chars),
+        text=sentence_case("".join(chars)),
         boilerplate=tuple(Span(s, e, text[s:e]) for s, e in merged),
         dateline=dateline, dateline_place=place, dateline_source=source)
 

@@ -13,15 +13,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="kg train", description=__doc__)
     ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
     ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT,
-                    help="folder for names_ner/, relation_model.json, resolver.json and "
-                         "trigger_model.json (default: kg/data)")
-    ap.add_argument("--only", choices=["ner", "relations", "resolver", "triggers", "roles"],
+                    help="folder for truecase.tsv, names_ner/, relation_model.json, resolver.json, "
+                         "trigger_model.json and role_model.json (default: kg/data)")
+    ap.add_argument("--only", choices=["truecase", "ner", "relations", "resolver", "triggers", "roles"],
                     default=None)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    from kg.train import ner, relations, resolver, roles, triggers
+    from kg.train import ner, relations, resolver, roles, triggers, truecase
 
     names = args.output / "names_ner"
+    if args.only in (None, "truecase"):
+        # first: every later part reads its text through the headline casing it gives
+        truecase.main([str(args.data), "-o", str(args.output / "truecase.tsv")])
     if args.only in (None, "ner"):
         ner.main([str(args.data), "-o", str(names), "--seed", str(args.seed)])
     if args.only in (None, "relations"):
