@@ -48,6 +48,9 @@ mentions of the next ("Blair": Tony Blair, not Cherie Blair)."""
 
 _GENERATIONS = frozenset("jr sr ii iii iv".split())
 _SUFFIXES = frozenset("corp corporation inc incorporated ltd limited plc llc co company".split())
+# British and American spellings of the words names share ("Betty Ford Centre" / "Center")
+_SPELLINGS = {"centre": "center", "centres": "centers", "theatre": "theater", "theatres": "theaters",
+              "harbour": "harbor", "organisation": "organization", "organisations": "organizations"}
 _MALE = frozenset("mr sir lord king prince duke".split())
 _FEMALE = frozenset("mrs ms miss lady queen princess dame duchess".split())
 _ROYAL = frozenset("prince princess king queen duke duchess".split())
@@ -99,8 +102,9 @@ class CorpusEntity:
 
 def name_words(name: str) -> tuple[str, ...]:
     """The words a name is compared by: casefolded, without a leading "the", a title or a
-    company suffix ("Intel Corp." -> ``("intel",)``, "Mrs Howard" -> ``("howard",)``)."""
-    words = normalise_name(name).split()
+    company suffix, in American spelling ("Intel Corp." -> ``("intel",)``, "Mrs Howard" ->
+    ``("howard",)``, "Promises Treatment Centre" -> ``("promises", "treatment", "center")``)."""
+    words = [_SPELLINGS.get(w, w) for w in normalise_name(name).split()]
     while len(words) > 1 and words[0] in TITLES | {"the"}:
         words = words[1:]
     while len(words) > 1 and words[-1] in _SUFFIXES:

@@ -218,6 +218,19 @@ def test_company_suffix_and_plural_join():
     assert len([k for k in nodes if k.startswith("Oscar")]) == 1
 
 
+def test_british_and_american_spellings_of_a_name_join():
+    # ECB+ train: "Promises Treatment Centre" / "Promises Treatment Center" (topic 1), "Betty
+    # Ford Centre" / "Betty Ford Center" (topic 1); BBC spells "centre" and "theatre"
+    nodes, _ = _nodes([
+        _said("a", ("Place", "Harlow Recovery Centre", "She entered the Harlow Recovery Centre.")),
+        _said("b", ("Place", "Harlow Recovery Center", "The Harlow Recovery Center declined to comment.")),
+        _said("c", ("Organization", "Old Vic Theatre", "The Old Vic Theatre staged it.")),
+        _said("d", ("Organization", "Old Vic Theater", "The Old Vic Theater sold out.")),
+    ])
+    assert len([k for k in nodes if k.startswith("Harlow Recovery")]) == 1
+    assert len([k for k in nodes if k.startswith("Old Vic")]) == 1
+
+
 def test_a_name_typed_organisation_in_two_articles_and_place_in_two_is_one_node():
     nodes, _ = _nodes([
         _said("a", ("Organization", "Fort Coffee", "Fort Coffee opened a second shop.")),
