@@ -221,7 +221,7 @@ def serve(graph, host, port, timeout, workers):
 @click.pass_context
 def train(ctx):
     """Rebuild kg's trained components from DATA (../shared/data): kg train DATA [-o DIR]
-    [--only ner|relations] [--seed N]. Deterministic; prints the cross-validated figures that
+    [--only truecase|ner|relations|resolver|triggers|roles] [--seed N]. Deterministic; prints the cross-validated figures that
     chose its settings. See kg/train/."""
     from kg.train.__main__ import main as train_main
 

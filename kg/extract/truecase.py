@@ -9,10 +9,11 @@ checks into rehab at Betty Ford Center". A word news text capitalises ("Lohan", 
 does not know, keeps its capital, and so do the two words of a pair it capitalises together
 ("White House", "Supreme Court").
 
-How news text writes each word is counted by :mod:`kg.train.truecase` over the bodies of BBC
-articles and CoNLL-2003's training text, words that do not start a sentence, and ships as
-``kg/data/truecase.tsv``. Only letters change case, so the text keeps its length and every
-offset into it is an offset into the article (as :func:`kg.extract.text.prepare_text` needs).
+How news text writes each word is counted by :mod:`kg.train.truecase` over the running text of
+the training splits (BBC bodies, CoNLL-2003 and CoNLL04 train, ECB+ train topics), where a word
+does not start a sentence, and ships as ``kg/data/truecase.tsv``. Only letters change case, so
+the text keeps its length and every offset into it is an offset into the article (as
+:func:`kg.extract.text.prepare_text` needs).
 
 >>> sentence_case("Lindsay Lohan Checks Into Rehab\\nShe checked in on Thursday.")
 'Lindsay Lohan checks into rehab\\nShe checked in on Thursday.'
@@ -40,16 +41,16 @@ club co college commission committee company corp corporation council court depa
 federation foundation fund group hospital inc institute league llc ltd ministry museum party plc
 school service services society theater theatre trust union university
 """.split())
-ADDRESS = re.compile(r"https?\b|www\b|\S\s*/\s*\S")  # a web address line, above many a headline
+ADDRESS = re.compile(r"^\s*(?:https?|www)\b")  # a web address line, above many a headline
 
 
 def title_case_lines(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each headline line of ``text`` written in title case.
 
     A headline stands above the story: only lines before its first line of running text (a line
-    with a word in lower case besides the small ones, and no web address) are read, so a table, a list of
-    names or a single line ("Havana Radio Reloj Network") never is. A line is in title case
-    when it has :data:`MIN_WORDS` words or more besides the small ones, every one of them
+    with a word in lower case besides the small ones, and no web address) are read, so a table,
+    a list of names or a single line ("Havana Radio Reloj Network") never is. A line is in title
+    case when it has :data:`MIN_WORDS` words or more besides the small ones, every one of them
     capitalised, fewer than half in capitals throughout (an all-capitals line is another
     style), and at least :data:`MIN_COMMON` words after the first that news text writes in
     lower case (a line of names is no headline)."""
@@ -116,7 +117,7 @@ def _sentence_case_line(line: str) -> str:
     for n, m in enumerate(words):
         word, key = m.group(), keys[n]
         if n == 0 or len(word) < 2 or not word[0].isupper() or word.isupper() \
-                or line[m.end():m.end() + 1] == "." and len(word) < 4:
+                or (line[m.end():m.end() + 1] == "." and len(word) < 4):
             continue  # the first word keeps its capital, as a sentence's does; "US", "P." stay
         if n in named or key not in _SMALL and not _written_lower(key):
             continue
