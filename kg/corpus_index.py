@@ -96,10 +96,15 @@ class ArticleSummary:
 
 def summarise(piece: bytes, content_hash: str) -> ArticleSummary:
     """The :class:`ArticleSummary` of one article's N-Triples ``piece``."""
+    return summarise_triples(ox.parse(piece, format=ox.RdfFormat.N_TRIPLES), content_hash)
+
+
+def summarise_triples(triples, content_hash: str) -> ArticleSummary:
+    """:func:`summarise` of a piece already parsed (pyoxigraph triples)."""
     from kg.resolve_corpus import about_sport, titles_before
 
     by_subject: dict[str, list[tuple[str, ox.NamedNode | ox.Literal]]] = {}
-    for t in ox.parse(piece, format=ox.RdfFormat.N_TRIPLES):
+    for t in triples:
         by_subject.setdefault(t.subject.value, []).append((t.predicate.value, t.object))
     article = article_id = published = None
     for s, pos in by_subject.items():

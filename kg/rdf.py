@@ -457,21 +457,18 @@ def _piece_graph(content_hash: str) -> ox.NamedNode:
 
 def article_piece(ex: ArticleExtraction):
     """The :class:`kg.settle.Piece` of one extraction: its N-Triples and their summary."""
-    from kg.corpus_index import summarise
-    from kg.settle import Piece, own_ntriples
-
-    nt = article_ntriples(ex)
-    return Piece(ex.article.content_hash, nt, summarise(nt, ex.article.content_hash),
-                 own_ntriples(nt))
+    return piece_of_ntriples(article_ntriples(ex), ex.article.content_hash)
 
 
 def piece_of_ntriples(ntriples: bytes, content_hash: str):
-    """The :class:`kg.settle.Piece` of N-Triples made earlier (say, kept in a cache)."""
-    from kg.corpus_index import summarise
+    """The :class:`kg.settle.Piece` of N-Triples (made now, or earlier and kept in a cache):
+    their summary and their own triples, from one parse."""
+    from kg.corpus_index import summarise_triples
     from kg.settle import Piece, own_ntriples
 
-    return Piece(content_hash, ntriples, summarise(ntriples, content_hash),
-                 own_ntriples(ntriples))
+    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    return Piece(content_hash, ntriples, summarise_triples(triples, content_hash),
+                 own_ntriples(triples))
 
 
 def _extractor_ntriples() -> bytes:

@@ -79,7 +79,7 @@ class Piece:
     content_hash: str
     ntriples: bytes
     summary: object  # kg.corpus_index.ArticleSummary
-    own: bytes | None = None  # own_ntriples(ntriples), if made
+    own: bytes | None = None  # own_ntriples of ntriples, if made
 
 
 @dataclass
@@ -421,14 +421,15 @@ def _article_triples(pieces, mapping: _Mapping, content_hash: str, symmetric) ->
                         symmetric)
 
 
-def own_ntriples(ntriples: bytes) -> bytes | None:
-    """:func:`_article_triples` of a piece before the corpus steps, as N-Triples: its named
-    entities still under the piece's own IRIs, which :func:`map_entities` changes where the
-    corpus joined them (settling a subject and reversing a symmetric relation do not depend
-    on that mapping). Workers make it beside the piece, so the parent need not read each piece
-    back. None for a piece with blank nodes, which text cannot carry from one store to another."""
+def own_ntriples(parsed) -> bytes | None:
+    """:func:`_article_triples` of a piece before the corpus steps (``parsed``, its pyoxigraph
+    triples), as N-Triples: its named entities still under the piece's own IRIs, which
+    :func:`map_entities` changes where the corpus joined them (settling a subject and reversing
+    a symmetric relation do not depend on that mapping). Workers make it beside the piece, so
+    the parent need not read each piece back. None for a piece with blank nodes, which text
+    cannot carry from one store to another."""
     triples = []
-    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+    for t in parsed:
         if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
             return None
         triples.append((t.subject, t.predicate, t.object))
