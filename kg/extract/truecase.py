@@ -44,6 +44,11 @@ school service services society theater theatre trust union university
 ADDRESS = re.compile(r"^\s*(?:https?|www)\b")  # a web address line, above many a headline
 
 
+def content_words(line: str) -> list[str]:
+    """The words of ``line`` other than the small ones a title may leave in lower case."""
+    return [w for w in _WORD.findall(line) if w.lower() not in _SMALL]
+
+
 def title_case_lines(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each headline line of ``text`` written in title case.
 
@@ -56,7 +61,7 @@ def title_case_lines(text: str) -> Iterator[tuple[int, int]]:
     lower case (a line of names is no headline)."""
     pos, found = 0, []
     for line in text.split("\n"):
-        words = [w for w in _WORD.findall(line) if w.lower() not in _SMALL]
+        words = content_words(line)
         if words and not ADDRESS.search(line):
             if not all(w[0].isupper() for w in words):
                 yield from found  # the story has begun, under these headline lines

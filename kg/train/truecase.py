@@ -21,9 +21,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kg.extract.truecase import _WORD, ADDRESS, MIN_WORDS, content_words
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "truecase.tsv"
 MIN_COUNT = 2
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|[.!?:;\"“”()]")
+_TOKEN = re.compile(_WORD.pattern + r"|[.!?:;\"“”()]")  # words, and the marks that start a sentence
 _OPENERS = frozenset('.!?:;"“”(')
 
 
@@ -75,15 +77,11 @@ def tokens(line: str) -> list[str]:
 
 
 def _is_title_case(line: str) -> bool:
-    from kg.extract.truecase import _SMALL, _WORD, MIN_WORDS
-
-    words = [w for w in _WORD.findall(line) if w.lower() not in _SMALL]
+    words = content_words(line)
     return len(words) >= MIN_WORDS and all(w[0].isupper() for w in words)
 
 
 def _running_lines(text: str) -> Iterator[str]:
-    from kg.extract.truecase import ADDRESS
-
     for line in text.split("\n"):
         if line.strip() and not _is_title_case(line) and not ADDRESS.search(line):
             yield line
