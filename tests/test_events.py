@@ -252,6 +252,42 @@ def test_the_possessor_of_a_nominal_event_is_its_patient(extract):
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text, trigger, group, name", [
+    # sentences of our own writing
+    ("Rebels ambushed a convoy and killed 14 Kenyan soldiers near the border.", "killed",
+     "14 Kenyan soldiers", "place/kenya"),
+    ("Five Hamas fighters were killed in an air strike on Tuesday.", "killed", "Five Hamas fighters",
+     "organization/hamas"),
+    ("Police arrested three Greenpeace activists outside the plant.", "arrested",
+     "three Greenpeace activists", "organization/greenpeace"),
+    # the pattern as read on WikiEvents dev, training data of the role classifier:
+    # suicide_ied_114, road_ied_12 and wiki_ied_bombings_1_news_3
+    ("They killed 23 Afghan soldiers and injured another 15.", "killed", "23 Afghan soldiers",
+     "place/afghanistan"),
+    ("Seven Taliban militants were killed in two accidental explosions in Afghanistan's southern "
+     "Kandahar province Friday night.", "killed", "Seven Taliban militants", "organization/taliban"),
+    ("At Oxford St, the busiest bus station in Northern Ireland, four Ulsterbus workers and two "
+     "soldiers were killed.", "killed", "four Ulsterbus workers", "organization/ulsterbus"),
+])
+def test_the_people_a_name_describes_undergo_the_event_not_the_name(extract, text, trigger, group, name):
+    ex = extract(text)
+    event = next(e for e in ex.events if e.trigger.text == trigger)
+    targets = {a.span.text: a.entity for a in event.arguments if a.role == "target"}
+    assert group in targets and targets[group].startswith("unnamed/")
+    assert name not in targets.values()  # the soldiers died, not Kenya
+    assert name in {e.key for e in ex.entities}  # the name is still a mention of its entity
+
+
+@pytest.mark.model
+def test_a_name_before_its_people_keeps_the_actor_and_the_counted_group(extract):
+    ex = extract("Taliban militants attacked a police post, killing 12 Afghan policemen.")
+    attack = next(e for e in ex.events if e.type == "Attack")
+    assert ("actor", "organization/taliban") in {(a.role, a.entity) for a in attack.arguments}
+    report = next(e for e in ex.events if e.type == "CasualtyReport")
+    assert [(a.role, a.span.text) for a in report.arguments] == [("affectedGroup", "12 Afghan policemen")]
+
+
+@pytest.mark.model
 def test_participial_and_coordinated_casualty_figures(extract):
     ex = extract("Militants stormed a hotel in the capital, killing at least 9 guests and injuring 31.")
     report = next(e for e in ex.events if e.type == "CasualtyReport")

@@ -132,8 +132,14 @@ def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
             for tok_i, key in index.key_at.items():
                 tok = doc[tok_i]
                 if g_start <= tok.idx < g_end:
-                    group = (key, index.span_at[tok_i])
+                    # "23 Afghan soldiers": the soldiers are counted, not Afghanistan
+                    group = index.described_people(tok) or (key, index.span_at[tok_i])
                     break
+            if group is None:  # "killing at least 9 guests": the guests, unnamed
+                nouns = [t for t in doc.char_span(g_start, g_end, alignment_mode="expand") or ()
+                         if t.pos_ == "NOUN"] if g_end > g_start else []
+                fillers = index.unnamed_fillers(nouns[-1], conjuncts=False) if nouns else []
+                group = fillers[0] if fillers else None
             sentence = sentence_span(sent)
             out.append(CasualtyDraft(counts.get("deaths"), counts.get("injuries"), at_least,
                                      Span(start, end, doc_text(doc)[start:end]), sentence, group))

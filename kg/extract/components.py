@@ -161,8 +161,8 @@ def find_events(doc: Doc) -> Doc:
     drafts.sort(key=lambda d: d.trigger.i)
     events.date_events(drafts, state.article.date)
     events.relative_event_dates(doc, drafts, index)
-    state.drafts = role_model.assign_roles(events.merge_coreferent_events(drafts), index,
-                                           role_model.active())
+    drafts = events.described_patients(events.merge_coreferent_events(drafts), index)
+    state.drafts = role_model.assign_roles(drafts, index, role_model.active())
     state.relations += rel.verb_relations(doc, index, state.drafts)
     state.relations += rel.event_relations(doc, state.drafts)
     state.relations += events.event_edges(doc, state.drafts, index)

@@ -296,6 +296,26 @@ def _clean_args(args: list[tuple[str, str, Span]], index: EntityIndex) -> list[t
     return out
 
 
+def described_patients(drafts: list[EventDraft], index: EntityIndex) -> list[EventDraft]:
+    """The drafts with each named target that only describes the people who underwent the
+    event replaced by those people: in "Seven Taliban militants were killed" the militants
+    died, not the Taliban ("23 Afghan soldiers", "four Ulsterbus workers"). Actors keep the
+    name: in "Taliban militants attacked" the Taliban attacked."""
+    for d in drafts:
+        if d.type not in UNNAMED_FILLER_EVENTS:
+            continue
+        doc, args = d.trigger.doc, []
+        for role, key, span in d.args:
+            if role == "target" and not key.startswith(UNNAMED):
+                words = doc.char_span(span.start, span.end, alignment_mode="expand")
+                people = index.described_people(words.root) if words is not None else None
+                if people is not None:
+                    key, span = people
+            args.append((role, key, span))
+        d.args = _clean_args(args, index)
+    return drafts
+
+
 def _date_tokens(node: Token) -> list[Token]:
     """DATE entity tokens attached to ``node``: its prepositional or adverbial modifiers."""
     found = []

@@ -56,7 +56,25 @@ class EntityIndex:
                 out.append(filler)
         return out
 
-    def _unnamed(self, noun: Token) -> tuple[str, Span] | None:
+    def described_people(self, name: Token) -> tuple[str, Span] | None:
+        """The people a name describes, when it modifies a people noun: "23 Afghan soldiers",
+        "Seven Taliban militants", "four Ulsterbus workers", for a token of "Afghan",
+        "Taliban", "Ulsterbus". They are an unnamed entity of this article whose words hold
+        the name; None when the name's mention modifies no people noun, or is itself a people
+        ("the British people", "Iraqi women": the British, Iraqis, are already people, and
+        known across articles). The soldiers are killed, not Afghanistan."""
+        key = self.key_at.get(name.i)
+        if key is None or self.type_of.get(key) == "Group":
+            return None
+        while name.head.i != name.i and self.key_at.get(name.head.i) == key:
+            name = name.head  # the mention's own root
+        noun = name.head
+        if name.dep_ not in ("compound", "amod", "nmod") or noun.i == name.i or noun.i in self.key_at \
+                or noun.pos_ != "NOUN" or noun.lemma_.lower() not in PERSON_FILLER_NOUNS:
+            return None
+        return self._unnamed(noun, names_inside=True)
+
+    def _unnamed(self, noun: Token, names_inside: bool = False) -> tuple[str, Span] | None:
         if noun.i in self.key_at:
             return None
         if noun.pos_ == "NUM" and noun.dep_ in ("nsubj", "nsubjpass", "dobj") \
@@ -72,10 +90,11 @@ class EntityIndex:
             type_ = "Place"
         else:
             return None
-        lefts = [c for c in noun.lefts if c.dep_ in _FILLER_MODIFIERS and c.i not in self.key_at]
+        lefts = [c for c in noun.lefts
+                 if c.dep_ in _FILLER_MODIFIERS and (names_inside or c.i not in self.key_at)]
         start = min([c.left_edge.i for c in lefts] + [noun.i])
         doc = noun.doc
-        if any(t.i in self.key_at for t in doc[start:noun.i]):
+        if not names_inside and any(t.i in self.key_at for t in doc[start:noun.i]):
             return None  # a name inside ("U.S. service members"): the name is the filler
         words = doc[start:noun.i + 1]
         span = Span(words.start_char, words.end_char, words.text)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from kg.extract.events import UNNAMED_FILLER_EVENTS, _clean_args
+from kg.extract.events import UNNAMED_FILLER_EVENTS, _clean_args, described_patients
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "role_model.json"
 NONE = "none"
@@ -191,6 +191,7 @@ def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
             if role is not None:
                 added.append((role, key, span))  # _clean_args drops a role the class cannot fill
         d.args = _clean_args(list(d.args) + added, index)
+        described_patients([d], index)  # a target it added may be a name describing people
     return drafts
 
 
