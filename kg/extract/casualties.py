@@ -135,7 +135,7 @@ def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
                     # "23 Afghan soldiers": the soldiers are counted, not Afghanistan
                     group = index.described_people(tok) or (key, index.span_at[tok_i])
                     break
-            if group is None:  # "killing at least 9 guests": the guests, unnamed
+            if group is None:  # "More than 3,000 people were killed": the people, unnamed
                 nouns = [t for t in doc.char_span(g_start, g_end, alignment_mode="expand") or ()
                          if t.pos_ == "NOUN"] if g_end > g_start else []
                 fillers = index.unnamed_fillers(nouns[-1], conjuncts=False) if nouns else []
