@@ -276,6 +276,28 @@ def test_countries_side_by_side_are_not_located_in_each_other(extractor):
     assert not [r for r in ex.relations if r.predicate == "locatedIn"]
 
 
+@pytest.mark.parametrize("text", [
+    # sentences of our own writing
+    "Portugal face Norway in Oslo next week.",
+    "The squad flew home after the defeat by Argentina in Buenos Aires.",
+    # BBC sport/327, sport/349 and sport/129 (all 67 such readings on the BBC corpus are wrong)
+    "France play what Sella believes is their hardest game of the Six Nations against Ireland in "
+    "Dublin on Saturday 12 March.",
+    "England have now equalled an 18-year low of four successive championship defeats, including "
+    "France in Paris last season, and have lost four in a row under Andy Robinson.",
+    "Wales have a clutch of injury worries before Wednesday's international friendly against "
+    "Hungary in Cardiff.",
+])
+def test_no_country_lies_in_a_city(extractor, text):
+    ex = read(extractor, text)
+    kinds = {e.key: e.type for e in ex.entities}
+    assert not [r for r in ex.relations if r.predicate == "locatedIn"
+                and kinds.get(r.subject) == "Country" and kinds.get(r.object) == "City"]
+    ex = read(extractor, "The talks were held in Oslo, Norway.")
+    assert ("place/oslo", "locatedIn", "place/norway") in {(r.subject, r.predicate, r.object)
+                                                          for r in ex.relations}
+
+
 def test_month_named_with_in_is_the_latest_such_month(extractor):
     ex = read(extractor, "Thousands protested in Paris in January. Police arrested two men earlier this month.")
     (protest,) = events(ex, "Protest")

@@ -338,8 +338,9 @@ def learned_relations(doc: Doc, index: EntityIndex, model, mentions: list[tuple[
         if tail is not None and _addressee(tail.root):
             continue  # "Mr Hain told BBC Radio Four": whom one speaks to is no employer
         if r.predicate == "locatedIn" and index.type_of.get(r.subject) == "Country" \
-                and index.type_of.get(r.object) == "Country":
-            continue  # "in Northern Ireland ..., in Wales ...": countries side by side
+                and index.type_of.get(r.object) in ("Country", "City"):
+            continue  # "in Northern Ireland ..., in Wales ...": countries side by side; and no
+            # country lies in a city ("the match against Ireland in Dublin": the team played there)
 
         fact = factuality(head.root.head, index) if head is not None else Factuality()
         value = fact.value
