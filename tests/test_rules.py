@@ -276,6 +276,26 @@ def test_countries_side_by_side_are_not_located_in_each_other(extractor):
     assert not [r for r in ex.relations if r.predicate == "locatedIn"]
 
 
+@pytest.mark.parametrize("text, person, predicate", [
+    # a sentence of our own writing
+    ("The Liberal Democrat leader Jo Parr spoke first.", "person/jo-parr", "leaderOf"),
+    # BBC politics/326, politics/087 and politics/040
+    ("Liberal Democrat leader Charles Kennedy avoided suggesting anyone was playing politics with "
+     "the issue.", "person/charles-kennedy", "leaderOf"),
+    ("Liberal Democrat chairman Matthew Taylor said there needed to be a quick, fair and firm "
+     "asylum system.", "person/matthew-taylor", "leaderOf"),
+    ("But Liberal Democrat peer Lord Carlile, the government's independent reviewer of "
+     "anti-terrorism laws, said it was possible some of the detainees could now be released.",
+     "person/carlile", "worksFor"),
+])
+def test_two_names_that_spell_an_alias_are_one_organisation(extractor, text, person, predicate):
+    # the NER reads "Liberal" (ORG) and "Democrat" (NORP); no party is called "Liberal"
+    ex = read(extractor, text)
+    assert "organization/liberal" not in {e.key for e in ex.entities}
+    assert (person, predicate, "organization/liberal-democrats") in {
+        (r.subject, r.predicate, r.object) for r in ex.relations}
+
+
 @pytest.mark.parametrize("text", [
     # sentences of our own writing
     "Portugal face Norway in Oslo next week.",

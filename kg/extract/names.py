@@ -69,7 +69,7 @@ class EntityMerger:
             if not any(i in taken for i in range(span.start, span.end)):
                 merged.append(span)
                 taken.update(range(span.start, span.end))
-        doc.set_ents(sorted(merged, key=lambda s: s.start), default="outside")
+        doc.set_ents(joined_aliases(sorted(merged, key=lambda s: s.start)), default="outside")
         return doc
 
     def relabel(self, name: Span, same: str | None) -> Span:
@@ -78,6 +78,23 @@ class EntityMerger:
         if same is not None and (name.label_, same) in self.prefer_ontonotes:
             return Span(name.doc, name.start, name.end, label=same)
         return _relabel(name, same)
+
+
+def joined_aliases(ents: list[Span]) -> list[Span]:
+    """``ents`` (in text order), with two names side by side that together spell a known alias
+    read as one organisation: the "Liberal" (ORG) and "Democrat" (NORP) of "Liberal Democrat
+    leader Charles Kennedy" are the Liberal Democrats, not a party called "Liberal" and a
+    nationality word."""
+    aliases = gazetteer().aliases
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        if prev is not None and prev.end == ent.start \
+                and aliases.get(ent.doc[prev.start:ent.end].text.casefold(), ("", ""))[1] == "Organization":
+            out[-1] = Span(ent.doc, prev.start, ent.end, label="ORG")
+        else:
+            out.append(ent)
+    return out
 
 
 def _relabel(name: Span, same: str | None) -> Span:
