@@ -255,6 +255,24 @@ def test_a_former_title_says_nothing_of_other_organisations(extractor):
      "person/alan-milburn", "worksFor", "organization/labour-party"),
     ("John Smith, director of corporate marketing for Intel, said so.", "person/john-smith",
      "worksFor", "organization/intel"),
+    ("Acme Corp sales chief Jo Parr said orders were up.", "person/jo-parr", "worksFor",
+     "organization/acme-corp"),
+    # BBC politics/216, business/059 and business/131: chiefs of one function
+    ("Javier Solana, EU foreign policy chief, says phone-tap evidence works in the courts of other "
+     "European countries.", "person/javier-solana", "worksFor", "organization/european-union"),
+    ("The prosecution's star witness, former WorldCom financial chief Scott Sullivan, has said "
+     "that Mr Ebbers ordered accounting adjustments.", "person/scott-sullivan", "worksFor",
+     "organization/worldcom"),
+    ('"This is positive news for the international investment community," Global Asset '
+     'Management investment chief David Smith said.', "person/david-smith", "worksFor",
+     "organization/global-asset-management"),
+    # an opposition portfolio (our own sentence; BBC politics/282, 095, 354: "Tory shadow
+    # chancellor Oliver Letwin")
+    ("Tory shadow chancellor Ann Lee attacked the Budget.", "person/ann-lee", "worksFor",
+     "organization/conservative-party"),
+    ("Meanwhile, Tory shadow chancellor Oliver Letwin accused Mr Blair of \"misrepresenting\" the "
+     "party's proposals and questioned how Labour would fund its own plans.", "person/oliver-letwin",
+     "worksFor", "organization/conservative-party"),
     # heads of the whole organisation, as before (BBC tech/254 and politics/359)
     ("Tom White, head of the NAO, said so.", "person/tom-white", "leaderOf", "organization/nao"),
     ('"The take-up rate for broadband is accelerating at a terrific pace," said Ben Verwaayen, '
@@ -273,6 +291,8 @@ def test_the_title_noun_decides_leadership(extractor, text, subject, predicate, 
     (["chief", "executive"], "leaderOf"), (["chief", "economist"], "worksFor"),
     (["chief", "operating", "officer"], "worksFor"), (["director", "general"], "leaderOf"),
     (["deputy", "leader"], "worksFor"), (["vice", "president"], "worksFor"),
+    (["shadow", "chancellor"], "worksFor"), (["foreign", "policy", "chief"], "worksFor"),
+    (["chief"], "leaderOf"),
     (["Prime", "Minister"], "leaderOf"), (["spokesman"], "spokespersonFor"), (["MP"], "memberOf"),
     (["chief"], "leaderOf"), (["novelist"], None), (["technology", "director"], "worksFor"),
     (["managing", "director"], "leaderOf"), (["director"], "leaderOf"), (["sales", "head"], "worksFor"),

@@ -25,11 +25,13 @@ from kg.records import Relation, Span
 LEADER_PHRASES = frozenset({("chief", "executive"), ("managing", "director"),
                             ("director", "general"), ("secretary", "general"),
                             ("general", "secretary"), ("head", "coach"), ("chief", "constable")})
-# a title under another: "deputy leader", "assistant chief constable", "vice president"
-UNDER_WORDS = frozenset({"deputy", "assistant", "vice", "associate"})
-# heads of one function, not of the organisation: "sales director", "sporting director"; a
-# director or head is the organisation's only with no other word before it than these
-FUNCTION_HEADS = frozenset({"director", "head"})
+# a title under another: "deputy leader", "assistant chief constable", "vice president"; and an
+# opposition portfolio: "Tory shadow chancellor Oliver Letwin" does not lead the party
+UNDER_WORDS = frozenset({"deputy", "assistant", "vice", "associate", "shadow"})
+# heads of one function, not of the organisation: "sales director", "sporting director", "EU
+# foreign policy chief", "Labour election chief"; a director, head or chief is the
+# organisation's only with no other word before it than these
+FUNCTION_HEADS = frozenset({"director", "head", "chief"})
 WHOLE_HEAD_WORDS = frozenset({"managing", "executive", "general", "chief", "co", "acting",
                               "interim", "new", "current", "former", "ex", "outgoing", "incoming",
                               "founding", "overall", "top", "the", "a", "an", "-"})
