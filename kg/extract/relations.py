@@ -71,7 +71,7 @@ def title_predicate(words: list[str]) -> str | None:
 def heads_a_function(noun: Token, index: EntityIndex) -> bool:
     """"director of marketing", "head of tax", "chief of staff": a head or director of a common
     noun, not of a named organisation, heads that part of it."""
-    if noun.lower_ not in FUNCTION_HEADS | {"chief"}:
+    if noun.lower_ not in FUNCTION_HEADS:
         return False
     return any(p.dep_ == "pobj" and p.pos_ == "NOUN" and p.i not in index.key_at
                for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of"
@@ -339,10 +339,11 @@ def learned_relations(doc: Doc, index: EntityIndex, model, mentions: list[tuple[
             continue  # "firms like Dell, LG, Samsung": names in a list say nothing of each other
         if tail is not None and _addressee(tail.root):
             continue  # "Mr Hain told BBC Radio Four": whom one speaks to is no employer
+        # countries side by side ("in Northern Ireland ..., in Wales ..."), and no country lies
+        # in a city ("the match against Ireland in Dublin": the team played there)
         if r.predicate == "locatedIn" and index.type_of.get(r.subject) == "Country" \
                 and index.type_of.get(r.object) in ("Country", "City"):
-            continue  # "in Northern Ireland ..., in Wales ...": countries side by side; and no
-            # country lies in a city ("the match against Ireland in Dublin": the team played there)
+            continue
 
         fact = factuality(head.root.head, index) if head is not None else Factuality()
         value = fact.value
