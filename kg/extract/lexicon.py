@@ -96,6 +96,8 @@ worker employee staff student pupil teacher doctor nurse patient journalist repo
 photographer protester demonstrator activist prisoner detainee inmate hostage refugee migrant
 pilgrim worshipper shopper tourist customer bystander pedestrian commuter spectator family
 member official general commander colonel major captain lieutenant sergeant
+supporter opponent ally voter donor delegate nominee individual hacker agent labourer laborer
+guest fan athlete force group
 """.split())
 PLACE_FILLER_NOUNS = frozenset("""
 bakery market marketplace shop store mall supermarket restaurant cafe café hotel bar nightclub
