@@ -296,6 +296,29 @@ def test_two_names_that_spell_an_alias_are_one_organisation(extractor, text, per
         (r.subject, r.predicate, r.object) for r in ex.relations}
 
 
+@pytest.mark.parametrize("text, name", [
+    # a sentence of our own writing
+    ("Dana Roe, a senior analyst at Brightwater, expects rates to fall.", "organization/brightwater"),
+    # BBC business/111, politics/217 and sport/232: the NER had read them as places
+    ('"The best part of the news this morning was that the company announced a structure '
+     'simplification," said Arjan Sweere, an analyst at Petercam.', "organization/petercam"),
+    ('Michael Raftery, project manager at the Hansard Society, said: "The Y Vote Mock Elections '
+     'for schools mirror the excitement of a real election."', "organization/hansard-society"),
+    ("Gray, who has been caretaker manager, was assistant boss when Hoddle was manager at "
+     "Southampton.", "organization/southampton"),
+])
+def test_a_name_after_a_job_and_at_is_the_employer(extractor, text, name):
+    ex = read(extractor, text)
+    assert name in {e.key for e in ex.entities}
+
+
+def test_a_place_after_a_job_and_at_stays_a_place_when_the_name_is_cut_or_a_country(extractor):
+    ex = read(extractor, "She is an executive at the London Stock Exchange. He was an adviser at "
+                         "France's embassy. Students at Beijing's Tiananmen Square protested.")
+    keys = {e.key for e in ex.entities}
+    assert "organization/london" not in keys and "organization/tiananmen-square" not in keys
+
+
 @pytest.mark.parametrize("text", [
     # sentences of our own writing
     "Portugal face Norway in Oslo next week.",

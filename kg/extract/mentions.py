@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, MALWARE_NOUNS,
+from kg.extract.lexicon import (HONORIFICS, JUNK_ENTITY_WORDS, LEADER_TITLES, MALWARE_NOUNS,
                                 ORGANISATION_DESCRIPTORS, PEOPLE_NOUNS, PLACE_DESCRIPTORS,
-                                STATE_NOUNS, TITLE_WORDS, WORK_DESCRIPTORS, gazetteer)
+                                STATE_NOUNS, TITLE_WORDS, WORK_DESCRIPTORS, WORK_TITLES,
+                                gazetteer)
 from kg.extract.text import doc_text
 
 
@@ -203,7 +204,28 @@ def _described_as(ent: SpacySpan) -> str | None:
         # "abortion drama Vera Drake", "hit musical Mamma Mia!" (tagged an adjective), parsed
         # apart; but "a single Microsoft licence" is no record
         return "Other"
+    if _employer(ent):
+        return "Organization"
     return None
+
+
+_EMPLOYEE_NOUNS = WORK_TITLES | LEADER_TITLES | frozenset(
+    "professor lecturer researcher scientist strategist consultant partner".split())
+
+
+def _employer(ent: SpacySpan) -> bool:
+    """A name after a job and "at" or "with" employs the holder: "an analyst at Petercam",
+    "project manager at the Hansard Society", "manager at Southampton" (the club). A name the
+    NER cut short ("an executive at the London Stock Exchange" read as "London") is left as it
+    is: the next word is capitalised."""
+    root, doc = ent.root, ent.doc
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ not in ("at", "with") or prep.head.i == prep.i:
+        return False
+    job = prep.head
+    if job.pos_ != "NOUN" or job.lemma_.lower() not in _EMPLOYEE_NOUNS:
+        return False
+    return not (ent.end < len(doc) and doc[ent.end].text[:1].isupper())
 
 
 def _counted(ent: SpacySpan) -> bool:
