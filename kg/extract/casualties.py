@@ -135,11 +135,11 @@ def find_casualties(doc: Doc, index: EntityIndex) -> list[CasualtyDraft]:
                     # "23 Afghan soldiers": the soldiers are counted, not Afghanistan
                     group = index.described_people(tok) or (key, index.span_at[tok_i])
                     break
-            if group is None:  # "More than 3,000 people were killed": the people, unnamed
-                nouns = [t for t in doc.char_span(g_start, g_end, alignment_mode="expand") or ()
-                         if t.pos_ == "NOUN"] if g_end > g_start else []
+            if group is None and g_end > g_start:  # "More than 3,000 people were killed"
+                words = doc.char_span(g_start, g_end, alignment_mode="expand") or ()
+                nouns = [t for t in words if t.pos_ == "NOUN"]
                 fillers = index.unnamed_fillers(nouns[-1], conjuncts=False) if nouns else []
-                group = fillers[0] if fillers else None
+                group = fillers[0] if fillers else None  # the people, unnamed
             sentence = sentence_span(sent)
             out.append(CasualtyDraft(counts.get("deaths"), counts.get("injuries"), at_least,
                                      Span(start, end, doc_text(doc)[start:end]), sentence, group))

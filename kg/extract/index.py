@@ -56,6 +56,14 @@ class EntityIndex:
                 out.append(filler)
         return out
 
+    def mention_root(self, token: Token) -> Token:
+        """The highest token of the mention ``token`` is in whose head lies outside it ("Eva" of
+        "Eva Forest" -> "Forest"); ``token`` itself when it is in no mention."""
+        key = self.key_at.get(token.i)
+        while key is not None and token.head.i != token.i and self.key_at.get(token.head.i) == key:
+            token = token.head
+        return token
+
     def described_people(self, name: Token) -> tuple[str, Span] | None:
         """The people a name describes, when it modifies a people noun: "23 Afghan soldiers",
         "Seven Taliban militants", "four Ulsterbus workers", for a token of "Afghan",
@@ -66,8 +74,7 @@ class EntityIndex:
         key = self.key_at.get(name.i)
         if key is None or self.type_of.get(key) == "Group":
             return None
-        while name.head.i != name.i and self.key_at.get(name.head.i) == key:
-            name = name.head  # the mention's own root
+        name = self.mention_root(name)
         noun = name.head
         if name.dep_ not in ("compound", "amod", "nmod") or noun.i == name.i or noun.i in self.key_at \
                 or noun.pos_ != "NOUN" or noun.lemma_.lower() not in PERSON_FILLER_NOUNS:

@@ -144,9 +144,7 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
         if key is None or key in seen:
             continue
         span = index.span_at[tok.i]
-        root = tok
-        while root.head.i != root.i and index.key_at.get(root.head.i) == key:
-            root = root.head
+        root = index.mention_root(tok)
         if key in rule_roles or _near(trigger, governor, root):
             seen.add(key)
             out.append((key, span, root, rule_roles.get(key), True))
