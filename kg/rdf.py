@@ -428,10 +428,11 @@ class CorpusGraph:
     def settle_names(self) -> "CorpusGraph":
         """:meth:`settle` without joining nodes across articles (for training the resolver):
         each node keeps its IRI, with one class and one name."""
-        from kg.resolve_corpus import PairModel
+        from kg.resolve_corpus import FEATURES, PairModel
 
-        shipped = PairModel.shipped()
-        return self.settle(PairModel(shipped.weights, shipped.bias, 2.0, shipped.features))
+        # no pair reaches a threshold of 2, so no weights are needed (nor the shipped ones,
+        # which training is about to replace)
+        return self.settle(PairModel((0.0,) * len(FEATURES), 0.0, 2.0, FEATURES))
 
     def corpus_entities(self) -> list:
         """The named entities of the graph as :class:`kg.resolve_corpus.CorpusEntity` records:

@@ -100,11 +100,27 @@ class CorpusEntity:
         return self.person and len(self.words) >= 2 and not _conjoined(self.label)
 
 
+_QUOTED = re.compile(r"""\s(?:``|''|["'(\[\u201c\u2018])\s*([^"'()\[\]\u201c\u201d\u2018\u2019]{1,40}?)\s*"""
+                     r"""(?:''|["')\]\u201d\u2019])(?=\s)""")
+
+
+def nickname_split(name: str) -> tuple[str, str]:
+    """A name with the nickname written inside it taken out, and that nickname:
+    "Vincent 'The Chin' Gigante" -> ``("Vincent Gigante", "The Chin")``, "Luis Gerardo (Jerry)
+    Ortiz" -> ``("Luis Gerardo Ortiz", "Jerry")``; ``(name, "")`` when it holds none."""
+    m = _QUOTED.search(name)
+    if not m or not name[m.end():].strip() or not name[:m.start()].strip() \
+            or len(m.group(1).strip()) < 2 or not m.group(1).strip()[0].isupper():
+        return name, ""  # "Guns 'N' Roses", "Rock 'n' Roll" hold no nickname
+    return f"{name[:m.start()].strip()} {name[m.end():].strip()}", m.group(1).strip()
+
+
 def name_words(name: str) -> tuple[str, ...]:
-    """The words a name is compared by: casefolded, without a leading "the", a title or a
-    company suffix, in American spelling ("Intel Corp." -> ``("intel",)``, "Mrs Howard" ->
-    ``("howard",)``, "Promises Treatment Centre" -> ``("promises", "treatment", "center")``)."""
-    words = [_SPELLINGS.get(w, w) for w in normalise_name(name).split()]
+    """The words a name is compared by: casefolded, without a nickname written inside it, a
+    leading "the", a title or a company suffix, in American spelling ("Intel Corp." ->
+    ``("intel",)``, "Mrs Howard" -> ``("howard",)``, "Promises Treatment Centre" ->
+    ``("promises", "treatment", "center")``, "Mark 'Deep Throat' Felt" -> ``("mark", "felt")``)."""
+    words = [_SPELLINGS.get(w, w) for w in normalise_name(nickname_split(name)[0]).split()]
     while len(words) > 1 and words[0] in TITLES | {"the"}:
         words = words[1:]
     while len(words) > 1 and words[-1] in _SUFFIXES:
@@ -145,10 +161,29 @@ def _aliases() -> dict[tuple[str, ...], tuple[str, ...]]:
     return out
 
 
+def nickname_forms(name: str) -> tuple[str, ...]:
+    """The name a one-word nickname written inside a person's name makes with the surname:
+    "Jerry Ortiz" of "Luis Gerardo (Jerry) Ortiz". A nickname of several words is a name of its
+    own (ECB+ keeps "Deep Throat" apart from Mark 'Deep Throat' Felt) and makes none."""
+    plain, nick = nickname_split(name)
+    if not nick or " " in nick:
+        return ()
+    return (f"{nick} {plain.split()[-1]}",)
+
+
+def all_names(e: CorpusEntity) -> tuple[str, ...]:
+    """A node's label, its other names, and for a person the names the nicknames written
+    inside them make (:func:`nickname_forms`)."""
+    names = (e.label,) + tuple(e.names)
+    if not e.person:
+        return names
+    return names + tuple(f for n in names for f in nickname_forms(n))
+
+
 def block_keys(e: CorpusEntity) -> set[str]:
     """The blocking keys of a node: two nodes are compared only when they share one."""
     keys = set()
-    for name in (e.label,) + tuple(e.names):
+    for name in all_names(e):
         words = name_words(name)
         if not words:
             continue
@@ -189,6 +224,8 @@ def _relation(a: tuple[str, ...], b: tuple[str, ...]) -> str:
         return "inner"  # "Lindsay Lohan" in the headline span "Lindsay Lohan Checks Out"
     if same_with_initials(a, b):
         return "initials"
+    if middle_dropped(a, b):
+        return "middle"
     if _shared_bigram(a, b):
         return "bigram"  # "Actress Lindsay Lohan" and "Lindsay Lohan Checks Out"
     return ""
@@ -199,34 +236,66 @@ _PARTICLES = frozenset("van der de la le da di du von al el bin ben of the o mc 
 
 def _shared_bigram(a: Sequence[str], b: Sequence[str]) -> bool:
     """Two consecutive words both names share, the second a surname (a name's last word) and
-    the first no particle: "Lindsay Lohan", not the "O Brien" of Neil and Mike O'Brien."""
+    the first no particle nor initial: "Lindsay Lohan", not the "O Brien" of Neil and Mike
+    O'Brien, nor the "W Bush" of George W Bush and George H W Bush."""
     shared = set(zip(a, a[1:])) & set(zip(b, b[1:]))
-    return any(pair[0] not in _PARTICLES and pair[1] in (a[-1], b[-1]) for pair in shared)
+    return any(pair[0] not in _PARTICLES and len(pair[0]) > 1 and pair[1] in (a[-1], b[-1])
+               for pair in shared)
+
+
+def same_given_name(x: str, y: str) -> bool:
+    """Whether two given names (casefolded) may name one person: equal, or one an initial of
+    the other ("w", "william"). Familiar forms ("Fred", "Frederick") are not read: on BBC, the
+    ``nicknames`` package's list joined John and Jonathan Miller, Steve and Stephen Jones."""
+    return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
 
 
 def same_with_initials(a: Sequence[str], b: Sequence[str]) -> bool:
     """One full name with initials for some given names: "W Mark Felt", "William Mark Felt"."""
     if len(a) != len(b) or len(a) < 2 or a[-1] != b[-1]:
         return False
-    return all(x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
-               for x, y in zip(a[:-1], b[:-1]))
+    return all(same_given_name(x, y) for x, y in zip(a[:-1], b[:-1]))
+
+
+def _ungenerated(words: Sequence[str]) -> tuple[str, ...]:
+    words = tuple(words)
+    while len(words) > 2 and words[-1] in _GENERATIONS:
+        words = words[:-1]
+    return words
+
+
+def middle_dropped(a: Sequence[str], b: Sequence[str]) -> bool:
+    """One person's given name and surname, and their name with middle initials: "Richard
+    Nixon" and "Richard M Nixon", "Dirk Kempthorne" and "Dirk A Kempthorne" (or a given name
+    and its initial, :func:`same_given_name`). Across articles only: within one, "George Bush" beside
+    "George W Bush" names two people (see :meth:`_Group.compatible`)."""
+    a, b = _ungenerated(a), _ungenerated(b)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    # the short name is a given name and a surname ("George W Bush" is not "George H W Bush"),
+    # the long one adds initials only: "Jerry Lee Lewis" is not Jerry Lewis, "Daniel Day-Lewis"
+    # not Dan Lewis, nor "Eddie O'Sullivan" Ed Sullivan
+    # and the short one spells its given name out: BBC's rugby "J Kelly" is not IBM's John E Kelly
+    return len(short) == 2 and len(long_) > 2 and short[-1] == long_[-1] and len(short[0]) > 1 \
+        and same_given_name(short[0], long_[0]) \
+        and all(len(w) == 1 and w not in _PARTICLES for w in long_[1:-1])
 
 
 def compatible_full_names(a: Sequence[str], b: Sequence[str]) -> bool:
     """Two full names that may be one person's: equal, one inside the other ("Kilroy Silk",
     "Robert Kilroy Silk"; a headline's "Lindsay Lohan Checks Out"), or equal but for initials.
-    "George Bush" and "George W Bush" are two names."""
+    "George Bush" and "George H W Bush" are two names; "George Bush" and "George W Bush" may be
+    one across articles (:func:`middle_dropped`)."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if {w for w in a if w in _GENERATIONS} ^ {w for w in b if w in _GENERATIONS}:
         if {w for w in a if w in _GENERATIONS} and {w for w in b if w in _GENERATIONS}:
             return False  # "John Smith Jr" and "John Smith Sr"
     return (any(tuple(long_[k:k + len(short)]) == tuple(short)
                 for k in range(len(long_) - len(short) + 1)) or same_with_initials(a, b)
-            or _shared_bigram(a, b))
+            or _shared_bigram(a, b) or middle_dropped(a, b))
 
 
 FEATURES = ("exact", "plural", "acronym", "alias", "tail", "tail_multi", "head", "inner",
-            "initials", "bigram", "fuzzy", "same_bucket", "person_other", "org_place", "cooccur",
+            "initials", "middle", "bigram", "fuzzy", "same_bucket", "person_other", "org_place", "cooccur",
             "same_article", "title_match")
 
 
@@ -242,13 +311,13 @@ def pair_features(a: CorpusEntity, b: CorpusEntity) -> list[float]:
     """The features of a pair of nodes, in the order of :data:`FEATURES`."""
     wa, wb = a.words, b.words
     rel = _relation(wa, wb)
-    if rel in ("bigram", "head", "inner", "tail_multi") and not (a.person and b.person):
+    if rel in ("bigram", "head", "inner", "tail_multi", "middle") and not (a.person and b.person):
         # only people are called by part of their name: "BBC" is not BBC News, "Labour" not the
         # Parliamentary Labour Party, "Promises Treatment Center" not "Betty Ford Treatment Center"
         rel = ""
     short = min(len(wa), len(wb))
-    names_a = {name_words(n) for n in (a.label,) + a.names}
-    names_b = {name_words(n) for n in (b.label,) + b.names}
+    names_a = {name_words(n) for n in all_names(a)}
+    names_b = {name_words(n) for n in all_names(b)}
     # an acronym node ("AMD") and a node that has its expansion as a name; only a node called
     # by the acronym counts, not one that merely has it among its names, else every "European
     # C..." would meet the European Commission through its alias "EC"
@@ -267,7 +336,7 @@ def pair_features(a: CorpusEntity, b: CorpusEntity) -> list[float]:
         float(rel == "exact"), float(rel == "plural"), float(acr), float(alias),
         float(rel == "tail" and short == 1), float(rel == "tail" and short > 1),
         float(rel == "head"), float(rel == "inner"), float(rel == "initials"),
-        float(rel == "bigram"),
+        float(rel == "middle"), float(rel == "bigram"),
         fuzz.token_sort_ratio(" ".join(wa), " ".join(wb)) / 100.0,
         float(ba == bb), float(a.person != b.person),
         float({ba, bb} == {"organization", "place"}),
@@ -336,7 +405,7 @@ def candidate_pairs(entities: Sequence[CorpusEntity]) -> list[tuple[int, int]]:
 
 
 NAME_EVIDENCE = frozenset({"exact", "plural", "acronym", "alias", "tail", "tail_multi", "head",
-                           "inner", "initials", "bigram"})
+                           "inner", "initials", "middle", "bigram"})
 """The features that say two names can name one thing; a pair with none of them (and a name
 similarity under :data:`FUZZY_MATCH`) never joins, whatever else it shares."""
 FUZZY_MATCH = 0.9
@@ -351,12 +420,14 @@ def name_evidence(x: Sequence[float]) -> bool:
 class _Group:
     """What the constraints need to know of a group being formed."""
 
-    __slots__ = ("members", "full_names", "genders", "royal", "conjoined", "person",
+    __slots__ = ("members", "full_names", "nicknames", "genders", "royal", "conjoined", "person",
                  "org_names", "place_names", "long_names", "placed", "unplaceable")
 
     def __init__(self, e: CorpusEntity):
         self.members = [e]
         self.full_names = {e.words} if e.full_person else set()
+        self.nicknames = {name_words(f) for n in (e.label,) + e.names for f in nickname_forms(n)} \
+            if e.person else set()
         self.genders = {("m" if e.titles & _MALE else "")} - {""} | \
             ({"f"} if e.titles & _FEMALE else set())
         self.royal = bool(e.titles & _ROYAL) or (e.words and normalise_name(e.label).split()[0] in _ROYAL)
@@ -370,8 +441,10 @@ class _Group:
 
     def compatible(self, other: "_Group") -> bool:
         full = self.full_names | other.full_names
-        if any(not compatible_full_names(f, g) for f in self.full_names for g in other.full_names):
-            return False  # two different full names
+        nicknames = self.nicknames | other.nicknames
+        if any(not compatible_full_names(f, g) and f not in nicknames and g not in nicknames
+               for f in self.full_names for g in other.full_names):
+            return False  # two different full names (but "Jerry Ortiz" is Luis Gerardo (Jerry) Ortiz)
         if len(self.genders | other.genders) > 1:
             return False
         if (self.royal or other.royal) and full:
@@ -390,16 +463,20 @@ class _Group:
         if any(not _same_long_name(x, y) for x in self.long_names for y in other.full_names) or \
                 any(not _same_long_name(x, y) for x in other.long_names for y in self.full_names):
             return False  # Joss Stone and the Rolling Stones through "Stone"
-        for a in self.members:  # readings of one name an article kept apart as two things
+        for a in self.members:
             for b in other.members:
-                if a.words == b.words and _BUCKET.get(a.cls) != _BUCKET.get(b.cls) \
-                        and a.articles & b.articles:
-                    return False
+                if not a.articles & b.articles:
+                    continue
+                if a.words == b.words and _BUCKET.get(a.cls) != _BUCKET.get(b.cls):
+                    return False  # readings of one name an article kept apart as two things
+                if a.full_person and b.full_person and middle_dropped(a.words, b.words):
+                    return False  # "George Bush" beside "George W Bush": two people
         return True
 
     def absorb(self, other: "_Group") -> None:
         self.members += other.members
         self.full_names |= other.full_names
+        self.nicknames |= other.nicknames
         self.genders |= other.genders
         self.royal = self.royal or other.royal
         self.conjoined = self.conjoined or other.conjoined

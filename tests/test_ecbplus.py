@@ -54,6 +54,19 @@ def test_score_ecbplus_counts_pairs_across_documents_within_topics():
     assert json.dumps(s.to_dict()) and "CoNLL F1" in s.tables()
 
 
+def test_a_possessive_left_on_a_head_token_is_not_part_of_the_name():
+    # ECB+ train documents leave "'s" on some tokens though the corpus is PTB-tokenised:
+    # "Lohan's" (topic 1), "Cam Newton's" (topic 30), "Creighton's" and "Saints'" (topics 31, 24)
+    d1 = _doc("1_1", "1", "Lohan's lawyer spoke", [("Lohan's", "HUMAN_PART_PER", "L")])
+    d2 = _doc("1_2", "1", "the Saints' coach left", [("Saints'", "HUMAN_PART_ORG", "S")])
+    assert d1.entities[0].head == (0, 5) and d2.entities[0].head == (4, 10)
+    names = {"1_1": [Predicted(0, 5, "n:lohan")], "1_2": [Predicted(4, 10, "n:saints")]}
+    s = score_ecbplus([d1, d2], names, {})
+    assert s.entity_mentions.found == 2
+    d3 = _doc("1_3", "1", "Jones said so", [("Jones", "HUMAN_PART_PER", "J")])
+    assert d3.entities[0].head == (0, 5)  # no clitic: the whole token
+
+
 def test_the_resolver_trains_on_tiny_synthetic_data(tmp_path):
     from kg.records import Article, ArticleExtraction, Entity, Mention, Span
     from kg.iri import entity_key

@@ -8,8 +8,8 @@ Scored here, following that README's mention rules:
 
 - **entities**: mentions tagged HUMAN_PART_PER, HUMAN_PART_ORG, HUMAN_PART_GPE, LOC_GEO or
   LOC_FAC whose head is a name (``named``), in the checked sentences (``selected``). A name kg
-  found matches a gold mention when its span holds the gold head token; its entity is the node
-  the settled corpus graph gives that mention.
+  found matches a gold mention when its span holds the gold head token (less a possessive "'s"
+  left on it); its entity is the node the settled corpus graph gives that mention.
 - **events**: mentions tagged ACTION_* in the checked sentences; kg's event matches one when its
   trigger overlaps it, and its cluster is the corroborated event of the graph.
 
@@ -65,6 +65,18 @@ class EcbDoc:
         return any(a <= start < b for a, b in self.selected)
 
 
+_CLITICS = ("'s", "\u2019s", "'", "\u2019")
+
+
+def _clitic(token: str) -> int:
+    """The length of a possessive clitic a head token ends with ("Lohan's", "Saints'"), which
+    some ECB+ documents leave on the name's token though the corpus is PTB-tokenised."""
+    for c in _CLITICS:
+        if token.endswith(c) and len(token) > len(c) + 1:
+            return len(c)
+    return 0
+
+
 def parse_ecbplus_doc(d: dict) -> EcbDoc:
     """One line of ``train_dev.jsonl`` as a document with its scored mentions."""
     try:
@@ -81,7 +93,8 @@ def parse_ecbplus_doc(d: dict) -> EcbDoc:
             annotated.append((m["start"], m["end"]))
             if tag in ENTITY_TAGS and m.get("named") and m["selected"]:
                 head = tokens[m["head"]]
-                entities.append(EcbMention(doc_id, m["start"], m["end"], (head[0], head[1]), tag,
+                end = head[1] - _clitic(head[3])  # "Lohan's": the name is "Lohan"
+                entities.append(EcbMention(doc_id, m["start"], m["end"], (head[0], end), tag,
                                            m["cluster"], m["text"], head[3]))
         selected = tuple(tuple(d["sentences"][str(s)]) for s in d["selected_sentences"])
     except (KeyError, IndexError, TypeError) as exc:

@@ -30,8 +30,8 @@ THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(2, 20))
 
 
 PRIOR = {"exact": 4.0, "plural": 3.0, "acronym": 4.0, "alias": 5.0, "tail": 3.0,
-         "tail_multi": 3.0, "head": 1.5, "inner": 2.0, "initials": 3.0, "bigram": 2.0,
-         "fuzzy": 1.0, "same_bucket": 1.0, "person_other": -1.0, "org_place": -1.0,
+         "tail_multi": 3.0, "head": 1.5, "inner": 2.0, "initials": 3.0, "middle": 2.5,
+         "bigram": 2.0, "fuzzy": 1.0, "same_bucket": 1.0, "person_other": -1.0, "org_place": -1.0,
          "cooccur": 2.0, "same_article": -3.0, "title_match": 0.5}
 """What each feature is believed to weigh before the data is seen: the weights shrink towards
 these, not towards zero, so a feature the train topics hardly show (acronyms, aliases) keeps a
