@@ -100,8 +100,9 @@ class CorpusEntity:
         return self.person and len(self.words) >= 2 and not _conjoined(self.label)
 
 
-_QUOTED = re.compile(r"""\s(?:``|''|["'(\[\u201c\u2018])\s*([^"'()\[\]\u201c\u201d\u2018\u2019]{1,40}?)\s*"""
-                     r"""(?:''|["')\]\u201d\u2019])(?=\s)""")
+_QUOTED = re.compile(r"""\s(?:``|''|["'(\[\u201c\u2018])\s*"""  # an opening quote or bracket,
+                     r"""([^"'()\[\]\u201c\u201d\u2018\u2019]{1,40}?)\s*"""  # the nickname,
+                     r"""(?:''|["')\]\u201d\u2019])(?=\s)""")  # a closing one, then a space
 
 
 def nickname_split(name: str) -> tuple[str, str]:
@@ -266,15 +267,16 @@ def _ungenerated(words: Sequence[str]) -> tuple[str, ...]:
 
 def middle_dropped(a: Sequence[str], b: Sequence[str]) -> bool:
     """One person's given name and surname, and their name with middle initials: "Richard
-    Nixon" and "Richard M Nixon", "Dirk Kempthorne" and "Dirk A Kempthorne" (or a given name
-    and its initial, :func:`same_given_name`). Across articles only: within one, "George Bush" beside
-    "George W Bush" names two people (see :meth:`_Group.compatible`)."""
+    Nixon" and "Richard M Nixon", "Dirk Kempthorne" and "Dirk A Kempthorne". Across articles
+    only: within one, "George Bush" beside "George W Bush" names two people (see
+    :meth:`_Group.compatible`).
+
+    The short name is a spelt-out given name and a surname (so "George W Bush" is not "George H
+    W Bush", and BBC's rugby "J Kelly" is not IBM's John E Kelly); the long one adds initials
+    only ("Jerry Lee Lewis" is not Jerry Lewis, "Daniel Day-Lewis" not Dan Lewis, "Eddie
+    O'Sullivan" not Ed Sullivan)."""
     a, b = _ungenerated(a), _ungenerated(b)
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    # the short name is a given name and a surname ("George W Bush" is not "George H W Bush"),
-    # the long one adds initials only: "Jerry Lee Lewis" is not Jerry Lewis, "Daniel Day-Lewis"
-    # not Dan Lewis, nor "Eddie O'Sullivan" Ed Sullivan
-    # and the short one spells its given name out: BBC's rugby "J Kelly" is not IBM's John E Kelly
     return len(short) == 2 and len(long_) > 2 and short[-1] == long_[-1] and len(short[0]) > 1 \
         and same_given_name(short[0], long_[0]) \
         and all(len(w) == 1 and w not in _PARTICLES for w in long_[1:-1])
@@ -295,8 +297,8 @@ def compatible_full_names(a: Sequence[str], b: Sequence[str]) -> bool:
 
 
 FEATURES = ("exact", "plural", "acronym", "alias", "tail", "tail_multi", "head", "inner",
-            "initials", "middle", "bigram", "fuzzy", "same_bucket", "person_other", "org_place", "cooccur",
-            "same_article", "title_match")
+            "initials", "middle", "bigram", "fuzzy", "same_bucket", "person_other", "org_place",
+            "cooccur", "same_article", "title_match")
 
 
 def _abbreviates(short: CorpusEntity, long_: CorpusEntity) -> bool:
@@ -444,7 +446,7 @@ class _Group:
         nicknames = self.nicknames | other.nicknames
         if any(not compatible_full_names(f, g) and f not in nicknames and g not in nicknames
                for f in self.full_names for g in other.full_names):
-            return False  # two different full names (but "Jerry Ortiz" is Luis Gerardo (Jerry) Ortiz)
+            return False  # two full names ("Jerry Ortiz" is Luis Gerardo (Jerry) Ortiz's, though)
         if len(self.genders | other.genders) > 1:
             return False
         if (self.royal or other.royal) and full:
@@ -465,12 +467,12 @@ class _Group:
             return False  # Joss Stone and the Rolling Stones through "Stone"
         for a in self.members:
             for b in other.members:
-                if not a.articles & b.articles:
-                    continue
-                if a.words == b.words and _BUCKET.get(a.cls) != _BUCKET.get(b.cls):
-                    return False  # readings of one name an article kept apart as two things
-                if a.full_person and b.full_person and middle_dropped(a.words, b.words):
-                    return False  # "George Bush" beside "George W Bush": two people
+                # readings of one name an article kept apart as two things; "George Bush" beside
+                # "George W Bush" in one article, two people
+                if ((a.words == b.words and _BUCKET.get(a.cls) != _BUCKET.get(b.cls))
+                        or (a.full_person and b.full_person and middle_dropped(a.words, b.words))) \
+                        and a.articles & b.articles:
+                    return False
         return True
 
     def absorb(self, other: "_Group") -> None:
