@@ -116,6 +116,7 @@ def nickname_split(name: str) -> tuple[str, str]:
     return f"{name[:m.start()].strip()} {name[m.end():].strip()}", m.group(1).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_words(name: str) -> tuple[str, ...]:
     """The words a name is compared by: casefolded, without a nickname written inside it, a
     leading "the", a title or a company suffix, in American spelling ("Intel Corp." ->
@@ -172,13 +173,17 @@ def nickname_forms(name: str) -> tuple[str, ...]:
     return (f"{nick} {plain.split()[-1]}",)
 
 
-def all_names(e: CorpusEntity) -> tuple[str, ...]:
-    """A node's label, its other names, and for a person the names the nicknames written
-    inside them make (:func:`nickname_forms`)."""
-    names = (e.label,) + tuple(e.names)
+def _nickname_names(e: CorpusEntity) -> tuple[str, ...]:
+    """For a person, the names the nicknames written inside its names make
+    (:func:`nickname_forms`); none for anything else."""
     if not e.person:
-        return names
-    return names + tuple(f for n in names for f in nickname_forms(n))
+        return ()
+    return tuple(f for n in (e.label,) + tuple(e.names) for f in nickname_forms(n))
+
+
+def all_names(e: CorpusEntity) -> tuple[str, ...]:
+    """A node's label, its other names, and the names its nicknames make."""
+    return (e.label,) + tuple(e.names) + _nickname_names(e)
 
 
 def block_keys(e: CorpusEntity) -> set[str]:
@@ -428,8 +433,7 @@ class _Group:
     def __init__(self, e: CorpusEntity):
         self.members = [e]
         self.full_names = {e.words} if e.full_person else set()
-        self.nicknames = {name_words(f) for n in (e.label,) + e.names for f in nickname_forms(n)} \
-            if e.person else set()
+        self.nicknames = {name_words(f) for f in _nickname_names(e)}
         self.genders = {("m" if e.titles & _MALE else "")} - {""} | \
             ({"f"} if e.titles & _FEMALE else set())
         self.royal = bool(e.titles & _ROYAL) or (e.words and normalise_name(e.label).split()[0] in _ROYAL)
