@@ -159,3 +159,57 @@ def test_the_trainer_ships_no_model_that_the_rules_beat(tmp_path):
     report = train(tmp_path / "data", out, folds=2, l2s=(1e-2,), epochs=20)
     beats = report["cv_argument_f1_by_l2"][1e-2] > report["cv_argument_f1_rules"]
     assert report["shipped"] == beats and out.exists() == beats
+
+
+def test_any_common_noun_is_an_unnamed_filler_of_its_kind():
+    from kg.extract.index import UNNAMED, EntityIndex
+
+    # The army shelled a convoy of soldier trucks near the station on Monday
+    words = ["The", "army", "shelled", "a", "convoy", "near", "the", "station", "on", "Monday"]
+    doc = _parsed(words, [1, 2, 2, 4, 2, 2, 7, 5, 2, 8],
+                  ["det", "nsubj", "ROOT", "det", "dobj", "prep", "det", "pobj", "prep", "pobj"],
+                  ["DET", "NOUN", "VERB", "DET", "NOUN", "ADP", "DET", "NOUN", "ADP", "NOUN"])
+    doc[9].ent_type_ = "DATE"
+    index = EntityIndex(key_at={}, type_of={}, span_at={}, scope="a1")
+    army, convoy, station = (index.noun_filler(doc[i]) for i in (1, 4, 7))
+    assert index.type_of[army[0]] == "Organization" and army[1].text == "The army"
+    assert index.type_of[convoy[0]] == "Other" and convoy[1].text == "a convoy"
+    assert index.type_of[station[0]] == "Place" and station[0].startswith(UNNAMED)
+    assert index.noun_filler(doc[9]) is None  # a date is no filler
+    assert index.noun_filler(doc[2]) is None  # nor a verb
+    # the rules' own fillers stay people and places: no thing, no organisation noun
+    assert index.unnamed_fillers(doc[4]) == [] and index.unnamed_fillers(doc[1]) == []
+
+
+def test_an_unnamed_thing_is_an_instrument_or_what_was_attacked_never_a_victim():
+    from kg.extract.role_model import thing_fits
+
+    assert thing_fits("target", "Attack", "Other", named=False)  # "attacked a convoy"
+    assert thing_fits("target", "Damage", "Other", named=False)  # "damaged two cars"
+    assert thing_fits("instrument", "Death", "Other", named=False)  # "killed with a knife"
+    assert not thing_fits("target", "Request", "Other", named=False)  # "ordered an urgent report"
+    assert not thing_fits("target", "Death", "Other", named=False)  # "killing off demand"
+    assert thing_fits("target", "Death", "Group", named=False)  # "killed three soldiers"
+    assert thing_fits("target", "Request", "Other", named=True)  # a name keeps the rules' test
+
+
+@pytest.mark.model
+def test_the_model_may_give_a_common_noun_a_role_under_the_thing_constraint():
+    from kg.extract import Extractor
+    from kg.extract.role_model import RoleModel, use_role_model
+    from kg.records import Article
+
+    # a toy model: every unnamed thing is a target, a drone an instrument
+    model = RoleModel(["none", "target", "instrument"],
+                      {"ct=Other": [0.0, 4.0, 0.0], "clem=drone": [0.0, 0.0, 8.0]}, [1.0, 0.0, 0.0])
+    ex = Extractor()
+    with use_role_model(model):
+        attacked = ex.extract(Article("t1", "Rebels attacked a convoy with drones.")).events
+        demanded = ex.extract(Article("t2", "The minister demanded an urgent report.")).events
+    attack = next(e for e in attacked if e.type == "Attack")
+    request = [e for e in demanded if e.type == "Request"]
+    roles = {(a.role, a.entity.rsplit("/", 1)[-1]) for a in attack.arguments}
+    assert ("target", "convoy") in roles and ("instrument", "drones") in roles
+    # the toy model makes the report a target; a thing is no recipient
+    assert request and not any(a.entity.endswith("urgent-report")
+                               for e in request for a in e.arguments)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from kg.extract.lexicon import (HEDGE_WORDS, IRREALIS_HEADS, MEDIA_WORDS, NEGATING_HEADS,
-                                PERSON_FILLER_NOUNS, PLACE_FILLER_NOUNS, SPEECH_VERBS)
+                                ORG_FILLER_NOUNS, PERSON_FILLER_NOUNS, PLACE_FILLER_NOUNS,
+                                SPEECH_VERBS)
 from kg.extract.text import doc_text
 from kg.iri import slug
 from kg.records import Evidence, Span
@@ -81,7 +82,16 @@ class EntityIndex:
             return None
         return self._unnamed(noun, names_inside=True)
 
-    def _unnamed(self, noun: Token, names_inside: bool = False) -> tuple[str, Span] | None:
+    def noun_filler(self, noun: Token) -> tuple[str, Span] | None:
+        """Any common noun as an unnamed entity of this article, for the role classifier to
+        weigh: a people or place noun as :meth:`unnamed_fillers` reads it, a body that acts as
+        one ("the army", "the government") as an organisation, and any other noun ("the
+        device", "two cars", "the convoy") as a thing (``Other``), which fills no actor or
+        place role; None for a name's word, a date or a figure."""
+        return self._unnamed(noun, any_noun=True)
+
+    def _unnamed(self, noun: Token, names_inside: bool = False,
+                 any_noun: bool = False) -> tuple[str, Span] | None:
         if noun.i in self.key_at:
             return None
         if noun.pos_ == "NUM" and noun.dep_ in ("nsubj", "nsubjpass", "dobj") \
@@ -95,6 +105,8 @@ class EntityIndex:
             type_ = "Group" if plural or numbers else "Person"
         elif lemma in PLACE_FILLER_NOUNS:
             type_ = "Place"
+        elif any_noun and noun.is_alpha and not noun.ent_type_:
+            type_ = "Organization" if lemma in ORG_FILLER_NOUNS else "Other"
         else:
             return None
         lefts = [c for c in noun.lefts

@@ -97,7 +97,9 @@ photographer protester demonstrator activist prisoner detainee inmate hostage re
 pilgrim worshipper shopper tourist customer bystander pedestrian commuter spectator family
 member official general commander colonel major captain lieutenant sergeant
 supporter opponent ally voter donor delegate nominee individual hacker agent labourer laborer
-guest fan athlete force group
+guest fan athlete force group mother father son daughter wife husband brother sister uncle
+aunt cousin nephew niece grandmother grandfather grandson granddaughter parent relative friend
+colleague neighbour neighbor
 """.split())
 PLACE_FILLER_NOUNS = frozenset("""
 bakery market marketplace shop store mall supermarket restaurant cafe café hotel bar nightclub
@@ -106,6 +108,15 @@ station airport harbour harbor base checkpoint camp prison jail building house a
 headquarters compound bridge road highway street square village town neighborhood neighbourhood
 district stadium arena theater theatre palace barracks outpost factory refinery park beach
 province area region territory zone
+""".split())
+
+# Common nouns (lemmas) for a body of people that acts as one ("the army", "the government"): the
+# role classifier may read such an unnamed filler as an event's actor, as it may a named
+# organisation.
+ORG_FILLER_NOUNS = frozenset("""
+government administration regime authority ministry army military navy militia brigade
+battalion regiment unit opposition organisation organization party council court coalition
+alliance agency company firm nation country
 """.split())
 
 # Titles before or around a person's name, and the relation they give to their organization.

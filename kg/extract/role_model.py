@@ -2,12 +2,14 @@
 
 The parse rules of :mod:`kg.extract.events` propose arguments (the subject acts, the object
 undergoes, "in" gives the place, ...). This model reads further: for each named entity of the
-sentence near the trigger, each people or place noun near it ("three soldiers") and each filler
-a rule proposed, a multinomial logistic regression over sparse features (the event class, the
-dependency path from the trigger and from its light verb to the candidate, with its
-prepositions; the candidate's class and side; the rule's proposal) chooses a role or ``none``.
-It adds the fillers the rules miss; the rules' own keep their roles, and the class constraints
-of the rules hold (an actor is a person, organisation, country or group; a place is a place).
+sentence near the trigger, each common noun near it ("three soldiers", "the army", "a convoy",
+"drones") and each filler a rule proposed, a multinomial logistic regression over sparse
+features (the event class, the dependency path from the trigger and from its light verb to the
+candidate, with its prepositions; the candidate's class, side and, for a common noun, its lemma;
+the rule's proposal) chooses a role or ``none``. It adds the fillers the rules miss; the rules'
+own keep their roles, and the class constraints of the rules hold (an actor is a person,
+organisation, country or group; a place is a place), with one more for things no name names:
+they are instruments, or what an attack or damage hit (:func:`thing_fits`).
 
 Weights ship as plain JSON in ``kg/data/role_model.json`` and are trained by
 ``kg train DATA --only roles`` (:mod:`kg.train.roles`) on WikiEvents and RAMS; without the file
@@ -79,6 +81,8 @@ def role_features(trigger, governor, cand, event: str, cand_type: str, rule_role
         if cand.head.head.i == trigger.i:
             f.append(f"tprep={prep}")
     f.append(f"lem|rule={_lemma(trigger)}|{rule}")
+    if not named:  # a common noun says what it is: "drones" are used, "a convoy" is hit
+        f += [f"clem={_lemma(cand)}", f"ev|clem={event}|{_lemma(cand)}"]
     return f
 
 
@@ -131,9 +135,9 @@ def _near(trigger, governor, tok) -> bool:
 def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool]]:
     """``(key, span, root token, rule role, named)`` of each entity the model decides on: the
     named entities of the trigger's sentence within :data:`MAX_PATH` arcs of the trigger or its
-    light verb, for the events unnamed people and places may fill the people and place nouns
-    as near ("three soldiers", "the bakery"), and every filler the rules proposed (with their
-    role)."""
+    light verb, for the events unnamed fillers may fill every common noun as near, as
+    :meth:`~kg.extract.index.EntityIndex.noun_filler` reads it ("three soldiers", "the bakery",
+    "the army", "a convoy"), and every filler the rules proposed (with their role)."""
     trigger, governor = draft.trigger, draft.governor
     rule_roles: dict[str, str] = {}
     for role, key, _span in draft.args:
@@ -150,11 +154,13 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
             out.append((key, span, root, rule_roles.get(key), True))
     if draft.type in UNNAMED_FILLER_EVENTS:
         for tok in trigger.sent:
-            if tok.i in index.key_at or tok.pos_ not in ("NOUN", "NUM"):
+            if tok.i in index.key_at or tok.pos_ not in ("NOUN", "NUM") or tok.i == trigger.i:
                 continue
             if not _near(trigger, governor, tok):
                 continue
-            for key, span in index.unnamed_fillers(tok, conjuncts=False):
+            filler = index.noun_filler(tok)
+            if filler is not None:
+                key, span = filler
                 if key not in seen and key not in rule_roles:
                     seen.add(key)
                     out.append((key, span, tok, None, False))
@@ -167,6 +173,20 @@ def candidates(draft, index) -> list[tuple[str, object, object, str | None, bool
         root = chars.root if chars is not None and len(chars) else trigger
         out.append((key, span, root, role, False))
     return out
+
+
+THING_TARGET_EVENTS = frozenset({"Attack", "Damage"})
+"""The classes whose target may be a thing no name names ("attacked the convoy", "damaged two
+cars"); the victims, detainees and recipients of the others are people."""
+
+
+def thing_fits(role: str, event: str, type_: str, named: bool) -> bool:
+    """Whether the model may give ``role`` to a candidate: an unnamed thing (``Other``: "the
+    device", "an urgent report") is only an instrument, or the target of
+    :data:`THING_TARGET_EVENTS` ("ordered an urgent report" has no recipient in it)."""
+    if named or type_ != "Other":
+        return True
+    return role == "instrument" or (role == "target" and event in THING_TARGET_EVENTS)
 
 
 def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
@@ -186,7 +206,7 @@ def assign_roles(drafts: list, index, model: RoleModel | None) -> list:
                 continue  # the rules' fillers keep the rules' roles
             type_ = index.type_of.get(key) or "Other"
             role = model.role(role_features(d.trigger, d.governor, root, d.type, type_, None, named))
-            if role is not None:
+            if role is not None and thing_fits(role, d.type, type_, named):
                 added.append((role, key, span))  # _clean_args drops a role the class cannot fill
         d.args = _clean_args(list(d.args) + added, index)
         described_patients([d], index)  # a target it added may be a name describing people
