@@ -164,7 +164,7 @@ def test_the_trainer_ships_no_model_that_the_rules_beat(tmp_path):
 def test_any_common_noun_is_an_unnamed_filler_of_its_kind():
     from kg.extract.index import UNNAMED, EntityIndex
 
-    # The army shelled a convoy of soldier trucks near the station on Monday
+    # The army shelled a convoy near the station on Monday
     words = ["The", "army", "shelled", "a", "convoy", "near", "the", "station", "on", "Monday"]
     doc = _parsed(words, [1, 2, 2, 4, 2, 2, 7, 5, 2, 8],
                   ["det", "nsubj", "ROOT", "det", "dobj", "prep", "det", "pobj", "prep", "pobj"],

@@ -87,7 +87,8 @@ class EntityIndex:
         weigh: a people or place noun as :meth:`unnamed_fillers` reads it, a body that acts as
         one ("the army", "the government") as an organisation, and any other noun ("the
         device", "two cars", "the convoy") as a thing (``Other``), which fills no actor or
-        place role; None for a name's word, a date or a figure."""
+        place role; None for a name's word, a date, or a token not all letters (a figure is the
+        people it counts only as a subject or an object: "15 were injured")."""
         return self._unnamed(noun, any_noun=True)
 
     def _unnamed(self, noun: Token, names_inside: bool = False,
