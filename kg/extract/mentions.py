@@ -204,9 +204,31 @@ def _described_as(ent: SpacySpan) -> str | None:
         # "abortion drama Vera Drake", "hit musical Mamma Mia!" (tagged an adjective), parsed
         # apart; but "a single Microsoft licence" is no record
         return "Other"
-    if _employer(ent):
+    if _employer(ent) or _held(ent):
         return "Organization"
     return None
+
+
+_HOLDINGS = frozenset("share stake shareholding holding".split())
+
+
+def _held(ent: SpacySpan) -> bool:
+    """A name whose shares or a stake in which are held is a company: "Shares in Wimpey were
+    up", "a 20% stake in Southcorp", "the remaining shares of Sun Interbrew". Not where the
+    shares have an owner of their own, since then the name may be the market they trade on
+    ("Pernod's shares in London", "Allied Domecq shares in Paris"), nor a name the NER cut
+    short ("Shares in Munich Re": the next word is capitalised)."""
+    root, doc = ent.root, ent.doc
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ not in ("in", "of") or prep.head.i == prep.i:
+        return False
+    noun = prep.head
+    lemma = noun.lemma_.lower()
+    if noun.pos_ != "NOUN" or lemma not in _HOLDINGS:
+        return False
+    if lemma == "share" and any(c.dep_ in ("poss", "compound", "nmod") for c in noun.children):
+        return False
+    return not (ent.end < len(doc) and doc[ent.end].text[:1].isupper())
 
 
 _EMPLOYEE_NOUNS = WORK_TITLES | LEADER_TITLES | frozenset(
