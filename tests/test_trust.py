@@ -68,6 +68,10 @@ def test_an_organisation_of_a_country_is_no_person(extractor):
     ("Shares in Gartner slipped on Tuesday.", "Gartner", "Organization"),
     ("The brewer bought a 20% stake in Carlsfield last year.", "Carlsfield", "Organization"),
     ("Pernod's shares in London rose 4% on the news.", "London", "City"),
+    # a name written as the kind of shares is a company's, never a person's (BBC business/140:
+    # "Baoshan stock climbed"); a place so written is the market ("Tokyo shares fell")
+    ("Investors sold Mortimer Kane shares after the warning.", "Mortimer Kane", "Organization"),
+    ("Tokyo shares fell for a third day.", "Tokyo", "City"),
 ])
 def test_names_are_typed_from_their_context(extractor, text, name, cls):
     assert types(read(extractor, text)).get(name) == cls

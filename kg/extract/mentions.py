@@ -102,6 +102,8 @@ def _classify(ent: SpacySpan) -> MentionCandidate | None:
         type_ = "City"
     elif described == "Other":
         type_ = "Other"
+    elif type_ == "Person" and _traded(ent):
+        type_ = "Organization"  # "Pernod shares rose"; a place so written is the market
     if type_ == "Person":
         name = person_name(text)
         if name.casefold() in JUNK_ENTITY_WORDS:
@@ -210,6 +212,14 @@ def _described_as(ent: SpacySpan) -> str | None:
 
 
 _HOLDINGS = frozenset("share stake shareholding holding".split())
+
+
+def _traded(ent: SpacySpan) -> bool:
+    """A name written before "shares" or "stock" as their kind ("Pernod shares", "Krispy Kreme
+    shares fell"): a company's, or a market's ("Tokyo shares"), never a person's."""
+    root = ent.root
+    return root.dep_ == "compound" and root.head.pos_ == "NOUN" \
+        and root.head.lemma_.lower() in ("share", "stock") and root.head.i >= ent.end
 
 
 def _held(ent: SpacySpan) -> bool:
