@@ -72,9 +72,21 @@ def test_an_organisation_of_a_country_is_no_person(extractor):
     # "Baoshan stock climbed"); a place so written is the market ("Tokyo shares fell")
     ("Investors sold Mortimer Kane shares after the warning.", "Mortimer Kane", "Organization"),
     ("Tokyo shares fell for a third day.", "Tokyo", "City"),
+    # a name before the title of one who runs a firm or a club, and that one's name, is what
+    # they run (BBC business/058 "Electrolux chief executive Hans Straberg", sport/159 "Chelsea
+    # boss Jose Mourinho", sport/109 "Livi manager Richard Gough"); a city's mayor and a
+    # person's aide run no organisation
+    ("Burberry chief executive Rose Marie Bravo said sales rose.", "Burberry", "Organization"),
+    ("Chelsea boss Jose Mourinho has praised his players.", "Chelsea", "Organization"),
+    ("Blair aide Jonathan Powell left Downing Street.", "Blair", "Person"),
 ])
 def test_names_are_typed_from_their_context(extractor, text, name, cls):
     assert types(read(extractor, text)).get(name) == cls
+
+
+def test_a_firms_chief_executive_leads_the_firm(extractor):
+    ex = read(extractor, "Burberry chief executive Rose Marie Bravo said sales rose.")
+    assert ("person/rose-marie-bravo", "leaderOf", "organization/burberry") in triples(ex)
 
 
 def test_hamas_chief_leads_hamas_and_lives_in_no_organisation(extractor):

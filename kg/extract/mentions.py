@@ -206,9 +206,29 @@ def _described_as(ent: SpacySpan) -> str | None:
         # "abortion drama Vera Drake", "hit musical Mamma Mia!" (tagged an adjective), parsed
         # apart; but "a single Microsoft licence" is no record
         return "Other"
-    if _employer(ent) or _held(ent):
+    if _employer(ent) or _held(ent) or _led(ent):
         return "Organization"
     return None
+
+
+_BOSS_WORDS = frozenset("chief executive chairman chairwoman boss manager coach owner ceo".split())
+"""Titles of those who run a firm or a club; not a city's or a state's (mayor, governor,
+president), nor a person's staff (aide, adviser), nor a film's or a portfolio's ("Kill Bill
+director Quentin Tarantino", "Hong Kong director Wong Kar-Wai", "Britain's Europe Director"),
+nor what a founder may have founded ("Linux founder Linus Torvalds"). "Managing director"
+is a firm's."""
+
+
+def _led(ent: SpacySpan) -> bool:
+    """A name before the title of one who runs a firm or a club and that one's name is what
+    they run: "Burberry chief executive Rose Marie Bravo", "Leeds chairman Gerald Krasner"
+    (the club). "London mayor Ken Livingstone" and "Blair aide Jonathan Powell" are no such
+    case."""
+    doc, i = ent.doc, ent.end
+    while i < len(doc) and (doc[i].lower_ in _BOSS_WORDS or doc[i].lower_ == "managing"
+                            and i + 1 < len(doc) and doc[i + 1].lower_ == "director"):
+        i += 2 if doc[i].lower_ == "managing" else 1
+    return ent.end < i < len(doc) and doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B"
 
 
 _HOLDINGS = frozenset("share stake shareholding holding".split())
