@@ -225,13 +225,14 @@ def _led(ent: SpacySpan) -> bool:
     (the club). "London mayor Ken Livingstone" and "Blair aide Jonathan Powell" are no such
     case."""
     doc, i = ent.doc, ent.end
-    while i < len(doc) and (doc[i].lower_ in _BOSS_WORDS or doc[i].lower_ == "managing"
-                            and i + 1 < len(doc) and doc[i + 1].lower_ == "director"):
-        i += 2 if doc[i].lower_ == "managing" else 1
+    while i < len(doc):
+        if doc[i].lower_ == "managing" and i + 1 < len(doc) and doc[i + 1].lower_ == "director":
+            i += 2
+        elif doc[i].lower_ in _BOSS_WORDS:
+            i += 1
+        else:
+            break
     return ent.end < i < len(doc) and doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B"
-
-
-_HOLDINGS = frozenset("share stake shareholding holding".split())
 
 
 def _traded(ent: SpacySpan) -> bool:
@@ -242,9 +243,12 @@ def _traded(ent: SpacySpan) -> bool:
         and root.head.lemma_.lower() in ("share", "stock") and root.head.i >= ent.end
 
 
+_HOLDINGS = frozenset("share stake shareholding holding".split())
+
+
 def _held(ent: SpacySpan) -> bool:
-    """A name whose shares or a stake in which are held is a company: "Shares in Wimpey were
-    up", "a 20% stake in Southcorp", "the remaining shares of Sun Interbrew". Not where the
+    """A name that shares or a stake are held in is a company: "Shares in Wimpey were up", "a
+    20% stake in Southcorp", "the remaining shares of Sun Interbrew". Not where the
     shares have an owner of their own, since then the name may be the market they trade on
     ("Pernod's shares in London", "Allied Domecq shares in Paris"), nor a name the NER cut
     short ("Shares in Munich Re": the next word is capitalised)."""
