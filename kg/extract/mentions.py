@@ -252,17 +252,30 @@ def _held(ent: SpacySpan) -> bool:
     shares have an owner of their own, since then the name may be the market they trade on
     ("Pernod's shares in London", "Allied Domecq shares in Paris"), nor a name the NER cut
     short ("Shares in Munich Re": the next word is capitalised)."""
-    root, doc = ent.root, ent.doc
-    prep = root.head
-    if root.dep_ != "pobj" or prep.lower_ not in ("in", "of") or prep.head.i == prep.i:
-        return False
-    noun = prep.head
-    lemma = noun.lemma_.lower()
-    if noun.pos_ != "NOUN" or lemma not in _HOLDINGS:
+    noun = _governed_by(ent, ("in", "of"))
+    lemma = noun.lemma_.lower() if noun is not None else ""
+    if noun is None or noun.pos_ != "NOUN" or lemma not in _HOLDINGS:
         return False
     if lemma == "share" and any(c.dep_ in ("poss", "compound", "nmod") for c in noun.children):
         return False
-    return not (ent.end < len(doc) and doc[ent.end].text[:1].isupper())
+    return not _cut_short(ent)
+
+
+def _governed_by(ent: SpacySpan, preps: tuple[str, ...]):
+    """The word a name hangs on through one of ``preps`` ("analyst" of "an analyst at
+    Petercam", "shares" of "Shares in Wimpey"), None when the name is no such object."""
+    root = ent.root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ not in preps or prep.head.i == prep.i:
+        return None
+    return prep.head
+
+
+def _cut_short(ent: SpacySpan) -> bool:
+    """Whether the next word is capitalised: a name the NER cut short ("an executive at the
+    London Stock Exchange" read as "London")."""
+    doc = ent.doc
+    return ent.end < len(doc) and doc[ent.end].text[:1].isupper()
 
 
 _EMPLOYEE_NOUNS = WORK_TITLES | LEADER_TITLES | frozenset(
@@ -274,14 +287,10 @@ def _employer(ent: SpacySpan) -> bool:
     "project manager at the Hansard Society", "manager at Southampton" (the club). A name the
     NER cut short ("an executive at the London Stock Exchange" read as "London") is left as it
     is: the next word is capitalised."""
-    root, doc = ent.root, ent.doc
-    prep = root.head
-    if root.dep_ != "pobj" or prep.lower_ not in ("at", "with") or prep.head.i == prep.i:
+    job = _governed_by(ent, ("at", "with"))
+    if job is None or job.pos_ != "NOUN" or job.lemma_.lower() not in _EMPLOYEE_NOUNS:
         return False
-    job = prep.head
-    if job.pos_ != "NOUN" or job.lemma_.lower() not in _EMPLOYEE_NOUNS:
-        return False
-    return not (ent.end < len(doc) and doc[ent.end].text[:1].isupper())
+    return not _cut_short(ent)
 
 
 def _counted(ent: SpacySpan) -> bool:
